@@ -1,0 +1,67 @@
+# Heard: `make run` to try it, `make test` to check it. See README.md.
+SHELL := /bin/sh
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+BENCH ?=
+export DJANGO_SETTINGS_MODULE := config.settings
+
+.PHONY: run test test-sqlite test-postgres lint format migrations-check bench venv clean help
+
+help:
+	@echo "make run               set up and start Heard (web + worker) on http://127.0.0.1:$(PORT)/"
+	@echo "make test              run the whole test suite on SQLite and PostgreSQL"
+	@echo "make lint              ruff and mypy --strict"
+	@echo "make migrations-check  fail when a model change has no migration"
+	@echo "make bench [BENCH=x]   run the benchmarks, write benchmarks/results.json"
+
+$(VENV)/.installed: pyproject.toml
+	@PYTHON=$$(scripts/find-python) || exit 1; \
+	  if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$PYTHON"; "$$PYTHON" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+venv: $(VENV)/.installed
+
+run: venv
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input -v 0
+	@DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --if-empty
+	@DEBUG=$${DEBUG:-1} PORT=$(PORT) $(PY) manage.py run_heard
+
+test: venv
+	@scripts/ensure-chromium
+	@$(MAKE) --no-print-directory migrations-check
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: venv
+	@echo "== Test suite on SQLite =="
+	env -u DATABASE_URL HEARD_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: venv
+	@url=$$(scripts/postgres-url); \
+	if [ -z "$$url" ]; then \
+	  echo "== No PostgreSQL (set DATABASE_URL or run one on 127.0.0.1:5432): skipping that run =="; \
+	else \
+	  echo "== Test suite on PostgreSQL ($$url) =="; \
+	  HEARD_TESTING=1 DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS); \
+	fi
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy heard config
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations-check: venv
+	HEARD_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+
+bench: venv
+	HEARD_TESTING=1 $(PY) -m benchmarks $(BENCH)
+
+clean:
+	rm -rf $(VENV) var staticfiles

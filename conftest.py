@@ -1,0 +1,65 @@
+"""Personas shared by every test: an admin, a manager and an employee of org A, and an
+outsider (an admin of org B) who must never see org A's data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from heard.orgs.models import Organization, Person, Role, Team
+from tests.factories import make_org, make_person, make_team
+
+
+@dataclass
+class World:
+    org: Organization
+    team: Team
+    admin: Person
+    manager: Person
+    employee: Person
+    other_org: Organization
+    outsider: Person
+
+    def client_for(self, person: Person) -> Client:
+        client = Client()
+        assert person.user is not None
+        client.force_login(person.user)
+        return client
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    org = make_org("Org A", slug="org-a")
+    team = make_team(org, "Support")
+    admin = make_person(org, role=Role.ADMIN, login=True, name="Ada Admin")
+    manager = make_person(org, role=Role.MANAGER, login=True, name="Mo Manager", team=team)
+    team.manager = manager
+    team.save(update_fields=["manager"])
+    employee = make_person(
+        org, login=True, name="Eve Employee", team=team, manager=manager, customer_facing=True
+    )
+    other = make_org("Org B", slug="org-b")
+    outsider = make_person(other, role=Role.ADMIN, login=True, name="Oscar Outsider")
+    return World(org, team, admin, manager, employee, other, outsider)
+
+
+@pytest.fixture
+def admin_client(world: World) -> Client:
+    return world.client_for(world.admin)
+
+
+@pytest.fixture
+def manager_client(world: World) -> Client:
+    return world.client_for(world.manager)
+
+
+@pytest.fixture
+def employee_client(world: World) -> Client:
+    return world.client_for(world.employee)
+
+
+@pytest.fixture
+def outsider_client(world: World) -> Client:
+    return world.client_for(world.outsider)

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from heard.orgs.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_SLUG, build_demo
+from heard.orgs.models import Organization
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation, Maple & Co. (60 people, or --people N for benchmarks)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--people", type=int, default=60)
+        parser.add_argument(
+            "--if-empty", action="store_true", help="Do nothing when any organisation exists."
+        )
+        parser.add_argument(
+            "--replace", action="store_true", help="Delete an existing demo organisation first."
+        )
+
+    def handle(self, *args: Any, people: int, if_empty: bool, replace: bool, **opts: Any) -> None:
+        if people < 60:
+            raise CommandError("The demo organisation has at least 60 people.")
+        if if_empty and Organization.objects.exists():
+            self.stdout.write("The database already has an organisation; demo not loaded.")
+            return
+        existing = Organization.objects.filter(slug=DEMO_SLUG)
+        if existing.exists():
+            if not replace:
+                raise CommandError("The demo organisation exists; use --replace to rebuild it.")
+            from heard.accounts.models import User
+
+            User.objects.filter(person__organization__slug=DEMO_SLUG).delete()
+            existing.delete()
+        started = time.perf_counter()
+        org = build_demo(people=people)
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            f"Loaded {org.name} with {org.people.count()} people in {org.teams.count()} teams "
+            f"({seconds:.1f} s). Demo password: {DEMO_PASSWORD}"
+        )
+        for role, email in DEMO_LOGINS.items():
+            self.stdout.write(f"  {role:<9} {email}")

@@ -1,0 +1,1 @@
+"""Writes for organisations and people. Views call these; they never write models themselves."""
