@@ -51,7 +51,7 @@ test-postgres: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy heard config
+	HEARD_TESTING=1 $(VENV)/bin/mypy heard config
 
 format: venv
 	$(VENV)/bin/ruff format .

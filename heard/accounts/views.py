@@ -20,7 +20,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         messages.info(request, "You are signed in already; sign out to accept another invitation.")
         return redirect("core:home")
     form = AcceptInvitationForm(
-        request.POST or None, email=invitation.person.email, initial={"name": invitation.person.name}
+        request.POST or None,
+        email=invitation.person.email,
+        initial={"name": invitation.person.name},
     )
     if request.method == "POST" and form.is_valid():
         try:

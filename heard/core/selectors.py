@@ -42,16 +42,16 @@ def health_report() -> tuple[bool, dict[str, Any]]:
         "oldest_queued_seconds": (
             round((timezone.now() - oldest).total_seconds()) if oldest else None
         ),
-        "failed_last_24h": DBTaskResult.objects.failed()
-        .filter(finished_at__gte=day_ago)
-        .count(),
+        "failed_last_24h": DBTaskResult.objects.failed().filter(finished_at__gte=day_ago).count(),
     }
     if not alive:
         report["status"] = "degraded"
     return True, report
 
 
-def recent_task_results(*, status: str | None = None, limit: int = 100) -> QuerySet[DBTaskResult]:
+def recent_task_results(
+    *, status: str | None = None, limit: int = 100
+) -> QuerySet[DBTaskResult[Any, Any]]:
     results = DBTaskResult.objects.order_by("-enqueued_at")
     if status in TaskResultStatus.values:
         results = results.filter(status=status)

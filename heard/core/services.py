@@ -53,6 +53,6 @@ def tasks_requeue_orphans() -> int:
         ]
         if not orphans:
             return 0
-        return DBTaskResult.objects.filter(
-            pk__in=orphans, status=TaskResultStatus.RUNNING
-        ).update(status=TaskResultStatus.READY, started_at=None)
+        return DBTaskResult.objects.filter(pk__in=orphans, status=TaskResultStatus.RUNNING).update(
+            status=TaskResultStatus.READY, started_at=None
+        )

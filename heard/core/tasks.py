@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 ATTEMPT_KWARG = "_attempt"
 
 
-class RetryScheduled(Exception):  # noqa: N818 - it names what happened, not an error kind
+class RetryScheduled(Exception):
     """This attempt failed and another one is queued; the original error is its __cause__."""
 
 
@@ -36,7 +36,7 @@ def heard_task(
 ) -> Callable[[Callable[..., Any]], Task[Any, Any]]:
     def decorate(func: Callable[..., Any]) -> Task[Any, Any]:
         @functools.wraps(func)
-        def run(context: TaskContext, *args: Any, **kwargs: Any) -> Any:
+        def run(context: TaskContext[Any, Any], *args: Any, **kwargs: Any) -> Any:
             attempt = int(kwargs.pop(ATTEMPT_KWARG, 1))
             try:
                 return func(*args, **kwargs)
@@ -49,15 +49,16 @@ def heard_task(
                 retry_kwargs = {**kwargs, ATTEMPT_KWARG: attempt + 1}
                 delay = backoff_seconds(attempt)
                 if this_task.get_backend().supports_defer:
-                    this_task = this_task.using(
-                        run_after=timezone.now() + timedelta(seconds=delay)
-                    )
+                    this_task = this_task.using(run_after=timezone.now() + timedelta(seconds=delay))
                 retry = this_task.enqueue(*args, **retry_kwargs)
                 raise RetryScheduled(
                     f"Attempt {attempt} of {limit} failed ({exc!r}); attempt {attempt + 1} "
                     f"is queued as {retry.id} to run in about {delay} s."
                 ) from exc
 
+        # Django checks the signature for a leading `context` argument: do not let it follow
+        # __wrapped__ to `func`. The names stay, so the task path still points at this task.
+        del run.__wrapped__
         return task(takes_context=True, priority=priority)(run)
 
     return decorate

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -35,8 +35,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
-@staff_member_required
 def ops_tasks(request: HttpRequest) -> HttpResponse:
+    """For the operators of this installation (staff), not for an organisation's admins."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.is_staff:
+        raise Http404("Not found")
     status = request.GET.get("status", "FAILED")
     context = {"results": recent_task_results(status=status), "status": status}
     return render(request, "core/ops_tasks.html", context)

@@ -45,8 +45,6 @@ manager_required = _guard(lambda person: person.is_manager)
 admin_required = _guard(lambda person: person.is_admin)
 
 
-def get_for_org_or_404[M: Model](
-    queryset: QuerySet[M], org: Organization, **lookup: Any
-) -> M:
+def get_for_org_or_404[M: Model](queryset: QuerySet[M], org: Organization, **lookup: Any) -> M:
     """The one way views fetch an organisation's object: another org's id is simply not found."""
     return get_object_or_404(queryset.filter(organization=org), **lookup)

@@ -18,25 +18,126 @@ from heard.orgs.models import Organization, Person, Role, Team
 
 DEMO_SLUG = "maple"
 DEMO_DOMAIN = "maple.example"
-DEMO_PASSWORD = "maple-demo-2026"
+DEMO_PASSWORD = "maple-demo-2026"  # noqa: S105 - printed for everyone on purpose
 DEMO_LOGINS = {
     "admin": f"amara.okafor@{DEMO_DOMAIN}",
     "manager": f"daniel.reyes@{DEMO_DOMAIN}",
     "employee": f"priya.shah@{DEMO_DOMAIN}",
 }
 
-FIRST_NAMES = (
-    "Aisha Ben Carla Dmitri Elena Farid Grace Hugo Ines Jonas Keiko Liam Maya Nikolai Olu "
-    "Paula Quentin Rosa Samir Tessa Umar Vera Wen Ximena Yusuf Zoë Anders Beatriz Chidi Dara "
-    "Emeka Fatima Gabriel Hana Ivan Julia Kofi Lena Marco Nadia Oscar Petra Rahul Sofia Tomás "
-    "Ugo Valentina Will Yara Zain Amelia Bruno Chloe Diego Esther Felix Gita Hamid Isla Jae"
-).split()
-LAST_NAMES = (
-    "Adeyemi Bauer Costa Dubois Eriksen Fischer García Haddad Ibrahim Jensen Kowalski Lindqvist "
-    "Moreau Nakamura O'Brien Petrov Quinn Rossi Santos Tanaka Ueda Varga Wójcik Xu Yilmaz Zhang "
-    "Andersen Becker Chen Delgado Evans Ferreira Gupta Hughes Ivanova Johansson Kim Lopez Murphy "
-    "Novak Okonkwo Park Ramos Schmidt Torres Usman Vogel Walsh Young"
-).split()
+FIRST_NAMES = [
+    "Aisha",
+    "Ben",
+    "Carla",
+    "Dmitri",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Ines",
+    "Jonas",
+    "Keiko",
+    "Liam",
+    "Maya",
+    "Nikolai",
+    "Olu",
+    "Paula",
+    "Quentin",
+    "Rosa",
+    "Samir",
+    "Tessa",
+    "Umar",
+    "Vera",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zoë",
+    "Anders",
+    "Beatriz",
+    "Chidi",
+    "Dara",
+    "Emeka",
+    "Fatima",
+    "Gabriel",
+    "Hana",
+    "Ivan",
+    "Julia",
+    "Kofi",
+    "Lena",
+    "Marco",
+    "Nadia",
+    "Oscar",
+    "Petra",
+    "Rahul",
+    "Sofia",
+    "Tomás",
+    "Ugo",
+    "Valentina",
+    "Will",
+    "Yara",
+    "Zain",
+    "Amelia",
+    "Bruno",
+    "Chloe",
+    "Diego",
+    "Esther",
+    "Felix",
+    "Gita",
+    "Hamid",
+    "Isla",
+    "Jae",
+]
+LAST_NAMES = [
+    "Adeyemi",
+    "Bauer",
+    "Costa",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "García",
+    "Haddad",
+    "Ibrahim",
+    "Jensen",
+    "Kowalski",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "O'Brien",
+    "Petrov",
+    "Quinn",
+    "Rossi",
+    "Santos",
+    "Tanaka",
+    "Ueda",
+    "Varga",
+    "Wójcik",
+    "Xu",
+    "Yilmaz",
+    "Zhang",
+    "Andersen",
+    "Becker",
+    "Chen",
+    "Delgado",
+    "Evans",
+    "Ferreira",
+    "Gupta",
+    "Hughes",
+    "Ivanova",
+    "Johansson",
+    "Kim",
+    "Lopez",
+    "Murphy",
+    "Novak",
+    "Okonkwo",
+    "Park",
+    "Ramos",
+    "Schmidt",
+    "Torres",
+    "Usman",
+    "Vogel",
+    "Walsh",
+    "Young",
+]
 LOCATIONS = ("Manchester", "Leeds", "Remote")
 
 
@@ -158,8 +259,8 @@ def build_demo(*, people: int = 60) -> Organization:
             person.manager = by_email[head.email]
     Person.objects.bulk_update(persons, ["manager"], batch_size=2000)
     for team in teams:
-        head = managers.get(team.name.split(" squad ")[0])
-        team.manager = by_email[head.email] if head else None
+        team_head = managers.get(team.name.split(" squad ")[0])
+        team.manager = by_email[team_head.email] if team_head is not None else None
     Team.objects.bulk_update(teams, ["manager"])
 
     # Sign-ins for the three demo logins, and for a few more so the roster looks lived-in.

@@ -11,7 +11,9 @@ from heard.orgs.models import Organization, Person, Role, Team
 class TeamForm(forms.Form):
     name = forms.CharField(max_length=100)
     parent = forms.ModelChoiceField(
-        queryset=Team.objects.none(), required=False, empty_label="(top level)",
+        queryset=Team.objects.none(),
+        required=False,
+        empty_label="(top level)",
         label="Part of",
     )
     manager = forms.ModelChoiceField(
@@ -42,11 +44,14 @@ class PersonForm(forms.Form):
     )
     location = forms.CharField(max_length=100, required=False)
     role_family = forms.CharField(
-        max_length=100, required=False, label="Role family",
+        max_length=100,
+        required=False,
+        label="Role family",
         help_text="Used only for grouped results, e.g. Engineering, Sales, Support.",
     )
     customer_facing = forms.BooleanField(
-        required=False, label="Customer-facing",
+        required=False,
+        label="Customer-facing",
         help_text="Talks with customers (enables emotional-load views for them later).",
     )
 

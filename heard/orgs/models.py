@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from typing import TYPE_CHECKING, ClassVar, Self
+from typing import ClassVar, Self
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
-
-if TYPE_CHECKING:
-    from heard.accounts.models import User
 
 
 class Organization(models.Model):
@@ -226,6 +223,9 @@ class RosterImport(models.Model):
     row_count = models.PositiveIntegerField(default=0)
     headers = models.JSONField(default=list)
     rows = models.JSONField(default=list)
+    # Where each row starts in the file and how many cells it had (for row-level errors).
+    row_lines = models.JSONField(default=list)
+    row_widths = models.JSONField(default=list)
     mapping = models.JSONField(default=dict)
     date_format = models.CharField(max_length=8, default="iso")
     errors = models.JSONField(default=list)
@@ -240,10 +240,3 @@ class RosterImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
-
-
-def person_for_user(user: User) -> Person | None:
-    try:
-        return user.person  # type: ignore[no-any-return]
-    except Person.DoesNotExist:
-        return None

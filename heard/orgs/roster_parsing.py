@@ -162,9 +162,9 @@ def read_roster_file(data: bytes) -> RosterTable:
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    codec = None
+    codec, skip = None, 0
     if data.startswith(codecs.BOM_UTF8):
-        codec, label = "utf-8-sig", "utf-8-sig"
+        codec, label, skip = "utf-8", "utf-8-sig", len(codecs.BOM_UTF8)
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         codec, label = "utf-16", "utf-16"
     elif data.startswith(_BINARY_MAGIC):
@@ -176,12 +176,11 @@ def _decode(data: bytes) -> tuple[str, str]:
             raise RosterFileError(_BINARY_MESSAGE)
     if codec is not None:  # the file told us its encoding, so don't second-guess it
         try:
-            return _check_text(data.decode(codec)), label
+            return _check_text(data[skip:].decode(codec)), label
         except UnicodeDecodeError as exc:
             raise RosterFileError(
-                f"The file says it is {label.removesuffix('-sig').upper()} text but byte "
-                f"{exc.start + 1} "
-                "can't be read. Save it again as CSV UTF-8."
+                f"The file says it is {label.removesuffix('-sig').upper()} text, but byte "
+                f"{skip + exc.start + 1} can't be read. Save it again as CSV UTF-8."
             ) from exc
     for candidate in ("utf-8", _guess_encoding(data), "cp1252"):
         if candidate:
@@ -278,8 +277,9 @@ def _parse(
                     f"A quoted value starting on line {start} is never closed. "
                     'Check for a missing closing quote (").'
                 ) from exc
+            detail = "text straight after a closing quote" if "after" in str(exc) else exc
             raise RosterFileError(
-                f"The file isn't valid CSV on line {reader.line_num}: {exc}."
+                f"The file isn't valid CSV on line {reader.line_num}: {detail}."
             ) from exc
         if skip_first:
             skip_first = False

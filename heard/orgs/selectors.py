@@ -45,7 +45,9 @@ def team_tree(org: Organization) -> list[TeamNode]:
 
 def team_ids_led_by(person: Person) -> set[int]:
     """Teams a manager leads, with all their sub-teams."""
-    teams = list(Team.objects.for_org(person.organization).values_list("pk", "parent_id", "manager_id"))
+    teams = list(
+        Team.objects.for_org(person.organization).values_list("pk", "parent_id", "manager_id")
+    )
     led = {pk for pk, _, manager_id in teams if manager_id == person.pk}
     changed = True
     while changed:

@@ -49,7 +49,9 @@ def people_list(request: OrgRequest) -> HttpResponse:
 
 
 def _visible_person(request: OrgRequest, person_id: int) -> Person:
-    return get_for_org_or_404(selectors.people_visible_to(request.person), request.org, pk=person_id)
+    return get_for_org_or_404(
+        selectors.people_visible_to(request.person), request.org, pk=person_id
+    )
 
 
 @require_GET
@@ -64,7 +66,9 @@ def person_detail(request: OrgRequest, person_id: int) -> HttpResponse:
     return render(request, "orgs/person_detail.html", context)
 
 
-def _person_form_save(request: OrgRequest, form: PersonForm, person: Person | None) -> Person | None:
+def _person_form_save(
+    request: OrgRequest, form: PersonForm, person: Person | None
+) -> Person | None:
     if not form.is_valid():
         return None
     data = form.cleaned_data
@@ -107,9 +111,14 @@ def person_create(request: OrgRequest) -> HttpResponse:
 def person_edit(request: OrgRequest, person_id: int) -> HttpResponse:
     person = get_for_org_or_404(Person.objects.all(), request.org, pk=person_id)
     initial = {
-        "name": person.name, "email": person.email, "team": person.team,
-        "manager": person.manager, "role": person.role, "start_date": person.start_date,
-        "location": person.location, "role_family": person.role_family,
+        "name": person.name,
+        "email": person.email,
+        "team": person.team,
+        "manager": person.manager,
+        "role": person.role,
+        "start_date": person.start_date,
+        "location": person.location,
+        "role_family": person.role_family,
         "customer_facing": person.customer_facing,
     }
     form = PersonForm(request.POST or None, org=request.org, person=person, initial=initial)
@@ -149,8 +158,10 @@ def person_invite(request: OrgRequest, person_id: int) -> HttpResponse:
 @require_POST
 @admin_required
 def invite_all(request: OrgRequest) -> HttpResponse:
-    waiting = Person.objects.for_org(request.org).active().filter(
-        user__isnull=True, invitations__isnull=True
+    waiting = (
+        Person.objects.for_org(request.org)
+        .active()
+        .filter(user__isnull=True, invitations__isnull=True)
     )
     sent = 0
     for person in waiting:
@@ -227,7 +238,9 @@ def roster_upload(request: OrgRequest) -> HttpResponse:
 def roster_import(request: OrgRequest, import_id: int) -> HttpResponse:
     roster_import = get_for_org_or_404(RosterImport.objects.all(), request.org, pk=import_id)
     preview = roster_import.rows[:5]
-    samples = [next((row[i] for row in preview if row[i]), "") for i in range(len(roster_import.headers))]
+    samples = [
+        next((row[i] for row in preview if row[i]), "") for i in range(len(roster_import.headers))
+    ]
     form = RosterMappingForm(
         request.POST or None,
         headers=roster_import.headers,

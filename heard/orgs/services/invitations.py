@@ -24,9 +24,7 @@ def invitation_url(invitation: Invitation) -> str:
 def invitation_from_token(token: str) -> Invitation | None:
     """The usable invitation this token names, or None (bad, expired, used or revoked)."""
     try:
-        data = signing.loads(
-            token, salt=SALT, max_age=settings.INVITATION_MAX_AGE.total_seconds()
-        )
+        data = signing.loads(token, salt=SALT, max_age=settings.INVITATION_MAX_AGE)
         invitation = Invitation.objects.select_related("person", "organization").get(
             pk=data["i"], nonce=data["n"]
         )
@@ -66,8 +64,8 @@ def invitation_send(*, person: Person, invited_by: Person) -> Invitation:
 def invitation_accept(*, invitation: Invitation, name: str, password: str) -> User:
     """Create the person's sign-in. Single use: a second accept of the same link fails."""
     with transaction.atomic():
-        locked = Invitation.objects.select_for_update().select_related("person").get(
-            pk=invitation.pk
+        locked = (
+            Invitation.objects.select_for_update().select_related("person").get(pk=invitation.pk)
         )
         if not locked.is_usable():
             raise ValidationError("This invitation has already been used or has expired.")

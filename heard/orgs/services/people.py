@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,9 +24,12 @@ def team_save(
     for related in (parent, manager):
         if related is not None and related.organization_id != org.pk:
             raise ValidationError("That team or person is not in your organisation.")
-    if team is not None and parent is not None:
-        if parent.pk == team.pk or team.pk in {t.pk for t in parent.ancestors()}:
-            raise ValidationError({"parent": "A team cannot sit inside itself or its own sub-team."})
+    if (
+        team is not None
+        and parent is not None
+        and (parent.pk == team.pk or team.pk in {t.pk for t in parent.ancestors()})
+    ):
+        raise ValidationError({"parent": "A team cannot sit inside itself or its own sub-team."})
     clash = Team.objects.for_org(org).filter(name__iexact=name)
     if team is not None:
         clash = clash.exclude(pk=team.pk)
@@ -71,7 +75,7 @@ def person_save(
         clash = clash.exclude(pk=person.pk)
     if clash.exists():
         raise ValidationError({"email": "Someone in your organisation already has this email."})
-    fields = {
+    fields: dict[str, Any] = {
         "name": " ".join(name.split()),
         "email": email,
         "team": team,
@@ -95,7 +99,9 @@ def person_save(
                 user.save(update_fields=["email", "name"])
             return person
     except IntegrityError as exc:  # a concurrent save took the email first
-        raise ValidationError({"email": "Someone in your organisation already has this email."}) from exc
+        raise ValidationError(
+            {"email": "Someone in your organisation already has this email."}
+        ) from exc
 
 
 def person_set_active(*, person: Person, active: bool, acting: Person) -> None:

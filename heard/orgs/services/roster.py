@@ -47,6 +47,8 @@ def _table(roster_import: RosterImport) -> RosterTable:
         delimiter=roster_import.delimiter,
         headers=list(roster_import.headers),
         rows=[list(row) for row in roster_import.rows],
+        lines=list(roster_import.row_lines),
+        widths=list(roster_import.row_widths),
     )
 
 
@@ -69,6 +71,8 @@ def roster_import_upload(
         row_count=len(table.rows),
         headers=table.headers,
         rows=table.rows,
+        row_lines=table.lines,
+        row_widths=table.widths,
         mapping=roster_parsing.guess_mapping(table.headers),
     )
     mapping = roster_import.mapping
@@ -198,8 +202,11 @@ def roster_import_apply(*, roster_import: RosterImport, acting: Person) -> dict[
         locked.status = RosterImport.Status.IMPORTED
         locked.summary = summary
         locked.imported_at = timezone.now()
-        locked.rows = []  # the people are in the roster now; do not keep a second copy
-        locked.save(update_fields=["status", "summary", "imported_at", "rows"])
+        # The people are in the roster now; do not keep a second copy of their details.
+        locked.rows, locked.row_lines, locked.row_widths = [], [], []
+        locked.save(
+            update_fields=["status", "summary", "imported_at", "rows", "row_lines", "row_widths"]
+        )
     return summary
 
 
@@ -247,4 +254,3 @@ def _write_plan(
 
     reactivated = [people[e].user_id for e, c in plan.to_update.items() if "is_active" in c]
     User.objects.filter(pk__in=[u for u in reactivated if u]).update(is_active=True)
-

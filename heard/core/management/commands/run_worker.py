@@ -9,13 +9,13 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from django.conf import settings
 from heard.core.services import (
     tasks_requeue_orphans,
     worker_heartbeat_beat,
