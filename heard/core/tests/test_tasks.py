@@ -17,6 +17,9 @@ from heard.core.tasks import backoff_seconds
 from heard.core.tests import sample_tasks
 
 pytestmark = pytest.mark.django_db
+# The real worker closes "old" connections between tasks, as it must in production; inside a
+# test transaction that would close the test's own connection, so worker tests commit for real.
+worker_db = pytest.mark.django_db(transaction=True)
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
@@ -33,6 +36,7 @@ def test_it_backs_off_exponentially() -> None:
     assert [backoff_seconds(n) for n in (1, 2, 3)] == [10, 40, 160]
 
 
+@worker_db
 def test_it_retries_a_failing_task_until_it_succeeds(database_backend: None) -> None:
     sample_tasks.CALLS.clear()
     sample_tasks.flaky.enqueue("k1", 2)
@@ -51,6 +55,7 @@ def test_it_retries_a_failing_task_until_it_succeeds(database_backend: None) -> 
     assert "attempt 2" in first.traceback
 
 
+@worker_db
 def test_it_defers_the_retry(database_backend: None) -> None:
     sample_tasks.flaky.enqueue("k2", 5)
     call_command("db_worker", batch=True, reload=False, no_startup_delay=True, verbosity=0)
@@ -59,6 +64,7 @@ def test_it_defers_the_retry(database_backend: None) -> None:
     assert retry.args_kwargs["kwargs"] == {"_attempt": 2}
 
 
+@worker_db
 @override_settings(TASK_MAX_ATTEMPTS=2)
 def test_it_gives_up_after_the_last_attempt(database_backend: None) -> None:
     sample_tasks.flaky.enqueue("k3", 99)
@@ -92,6 +98,7 @@ def test_it_leaves_a_task_of_a_live_worker_alone(database_backend: None) -> None
     assert tasks_requeue_orphans() == 0
 
 
+@worker_db
 def test_it_shows_failed_tasks_to_operators_only(
     database_backend: None, admin_client: Client, world: object
 ) -> None:
