@@ -45,7 +45,9 @@ def people_list(request: OrgRequest) -> HttpResponse:
         "teams": Team.objects.for_org(request.org),
         "total": found.count(),
     }
-    return render(request, "orgs/people_list.html", context)
+    # htmx live search asks for the results alone.
+    template = "orgs/people_list.html#results" if request.headers.get("HX-Request") else None
+    return render(request, template or "orgs/people_list.html", context)
 
 
 def _visible_person(request: OrgRequest, person_id: int) -> Person:

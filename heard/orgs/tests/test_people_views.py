@@ -140,3 +140,12 @@ def test_it_lists_and_edits_teams(world: World, admin_client: Client) -> None:
 def test_it_refuses_a_duplicate_team_name(world: World, admin_client: Client) -> None:
     response = admin_client.post("/teams/new/", {"name": "support"})
     assert b"already a team called" in response.content
+
+
+def test_it_answers_htmx_search_with_the_results_only(world: World, admin_client: Client) -> None:
+    response = admin_client.get("/people/", {"q": "eve"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert b'id="people-results"' in response.content
+    assert world.employee.email.encode() in response.content
+    assert world.admin.email.encode() not in response.content
+    assert b"<html" not in response.content
