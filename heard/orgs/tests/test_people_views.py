@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -149,3 +151,16 @@ def test_it_answers_htmx_search_with_the_results_only(world: World, admin_client
     assert world.employee.email.encode() in response.content
     assert world.admin.email.encode() not in response.content
     assert b"<html" not in response.content
+
+
+def test_it_lists_people_in_a_fixed_number_of_queries(
+    world: World, admin_client: Client, django_assert_max_num_queries: Any
+) -> None:
+    for n in range(40):
+        make_person(world.org, team=world.team, manager=world.manager, login=n % 2 == 0)
+    with django_assert_max_num_queries(12):
+        assert admin_client.get("/people/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert admin_client.get("/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert admin_client.get("/teams/").status_code == 200
