@@ -6,6 +6,7 @@ Every variable is documented in docs/configuration.md. Defaults suit a developer
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from datetime import timedelta
@@ -44,7 +45,10 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address people use to reach Heard; links in emails start with it.
+SITE_URL = os.environ.get("SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}").rstrip(
+    "/"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -175,16 +179,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Background tasks: Django's tasks framework. The database backend needs no other service;
 # HEARD_TASK_BACKEND=immediate runs tasks inline (tests, or a machine with no worker).
-_task_backend = os.environ.get("HEARD_TASK_BACKEND", "immediate" if TESTING else "database")
-TASKS = {
-    "default": {
-        "BACKEND": {
-            "database": "django_tasks_db.DatabaseBackend",
-            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
-        }[_task_backend],
-        "QUEUES": ["default"],
-    }
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
 }
+HEARD_TASK_BACKEND = os.environ.get("HEARD_TASK_BACKEND", "immediate" if TESTING else "database")
+if HEARD_TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"HEARD_TASK_BACKEND={HEARD_TASK_BACKEND!r} is not known; use one of: "
+        + ", ".join(TASK_BACKENDS)
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[HEARD_TASK_BACKEND], "QUEUES": ["default"]}}
 TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
 WORKER_HEARTBEAT_SECONDS = 10
 
@@ -195,7 +200,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
+# WhiteNoise warns when the folder is missing; on a read-only install collectstatic will say
+# so if it matters.
+with contextlib.suppress(OSError):
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -255,6 +255,7 @@ def roster_import(request: OrgRequest, import_id: int) -> HttpResponse:
                 roster_import=roster_import,
                 mapping=form.mapping(),
                 date_format=form.cleaned_data["date_format"],
+                acting=request.person,
             )
             return redirect("orgs:roster_import", import_id=roster_import.pk)
         except roster_parsing.RosterFileError as error:
@@ -279,9 +280,10 @@ def roster_import_apply(request: OrgRequest, import_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("orgs:roster_import", import_id=roster_import.pk)
+    notes = " ".join(summary["notes"])
     messages.success(
         request,
         f"Roster imported: {summary['created']} added, {summary['updated']} updated, "
-        f"{summary['unchanged']} unchanged.",
+        f"{summary['unchanged']} unchanged. {notes}".strip(),
     )
     return redirect("orgs:people_list")

@@ -66,6 +66,10 @@ def person_save(
             raise ValidationError({"manager": "That manager is not in your organisation."})
         if person is not None and manager.pk == person.pk:
             raise ValidationError({"manager": "A person cannot be their own manager."})
+        if person is not None and _reports_to(manager, person):
+            raise ValidationError(
+                {"manager": f"{manager.name} already reports to {person.name}: that is a loop."}
+            )
     if role not in Role.values:
         raise ValidationError({"role": "Choose admin, manager or employee."})
     if person is not None and acting is not None and person.pk == acting.pk and role != Role.ADMIN:
@@ -102,6 +106,18 @@ def person_save(
         raise ValidationError(
             {"email": "Someone in your organisation already has this email."}
         ) from exc
+
+
+def _reports_to(someone: Person, boss: Person) -> bool:
+    """Whether `boss` is anywhere above `someone` in the reporting line."""
+    seen: set[int] = set()
+    current = someone.manager
+    while current is not None and current.pk not in seen:
+        if current.pk == boss.pk:
+            return True
+        seen.add(current.pk)
+        current = current.manager
+    return False
 
 
 def person_set_active(*, person: Person, active: bool, acting: Person) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,11 +18,12 @@ from django.utils import timezone
 
 from heard.orgs import roster_parsing
 from heard.orgs.models import Organization, Person, RosterImport, Team
-from heard.orgs.roster_parsing import RosterRow, RosterTable
+from heard.orgs.roster_parsing import RosterRow, RosterTable, RowError
 
 # Fields a roster column can set on a person, besides manager (resolved in a second pass).
 PERSON_FIELDS = ("name", "team", "start_date", "location", "customer_facing", "role", "role_family")
 MAX_ERRORS_KEPT = 500
+STALE_UPLOAD_AGE = timedelta(days=7)
 
 
 @dataclass
@@ -63,6 +65,7 @@ def roster_import_upload(
     """Read the file (raises RosterFileError with a clear message) and check it at once with
     the guessed column mapping, so a well-formed file needs no extra step."""
     table = roster_parsing.read_roster_file(data)
+    roster_imports_purge_stale(org=org)
     roster_import = RosterImport.objects.create(
         organization=org,
         uploaded_by=uploaded_by,
@@ -78,8 +81,19 @@ def roster_import_upload(
     )
     mapping = roster_import.mapping
     if all(mapping.get(name) is not None for name in roster_parsing.REQUIRED_FIELDS):
-        roster_import_check(roster_import=roster_import, mapping=mapping, date_format="iso")
+        roster_import_check(
+            roster_import=roster_import, mapping=mapping, date_format="iso", acting=uploaded_by
+        )
     return roster_import
+
+
+def roster_imports_purge_stale(*, org: Organization) -> int:
+    """Uploaded files that were never imported hold people's names and emails: keep them a
+    week (time to fix and retry), then delete them."""
+    cutoff = timezone.now() - STALE_UPLOAD_AGE
+    stale = RosterImport.objects.for_org(org).exclude(status=RosterImport.Status.IMPORTED)
+    deleted, _ = stale.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 def _existing_emails(org: Organization) -> frozenset[str]:
@@ -87,7 +101,11 @@ def _existing_emails(org: Organization) -> frozenset[str]:
 
 
 def roster_import_check(
-    *, roster_import: RosterImport, mapping: dict[str, int | None], date_format: str
+    *,
+    roster_import: RosterImport,
+    mapping: dict[str, int | None],
+    date_format: str,
+    acting: Person,
 ) -> RosterPlan | None:
     """Validate with this mapping; store the row errors or the plan. Returns the plan when the
     file is ready to import."""
@@ -102,6 +120,10 @@ def roster_import_check(
         date_format=date_format,
         existing_emails=_existing_emails(org),
     )
+    if "manager_email" in _mapped_fields(mapping):
+        errors += _manager_loop_errors(org=org, rows=rows)
+        looped = {e.line for e in errors}
+        rows = [row for row in rows if row.line not in looped]
     roster_import.mapping = mapping
     roster_import.date_format = date_format
     roster_import.errors = [
@@ -113,11 +135,39 @@ def roster_import_check(
         roster_import.status = RosterImport.Status.INVALID
         roster_import.summary = {"error_count": len(errors), "valid_rows": len(rows)}
     else:
-        plan = roster_plan(org=org, rows=rows, mapped=_mapped_fields(mapping), acting=None)
+        plan = roster_plan(org=org, rows=rows, mapped=_mapped_fields(mapping), acting=acting)
         roster_import.status = RosterImport.Status.READY
         roster_import.summary = plan.summary()
     roster_import.save(update_fields=["mapping", "date_format", "errors", "status", "summary"])
     return plan
+
+
+def _manager_loop_errors(*, org: Organization, rows: list[RosterRow]) -> list[RowError]:
+    """A reporting line must end somewhere: refuse rows that would make A manage B manage A."""
+    people = Person.objects.for_org(org).values_list("pk", "email", "manager_id")
+    email_by_id = {pk: email.lower() for pk, email, _ in people}
+    manager_of = {email.lower(): email_by_id.get(m or 0, "") for _, email, m in people}
+    manager_of.update({row.email: row.manager_email for row in rows})
+    line_of = {row.email: row.line for row in rows}
+    errors: list[RowError] = []
+    for row in rows:
+        seen = {row.email}
+        boss = manager_of.get(row.email, "")
+        while boss and boss not in seen:
+            seen.add(boss)
+            boss = manager_of.get(boss, "")
+        if boss == row.email:
+            chain = " → ".join(sorted(seen - {row.email}))
+            errors.append(
+                RowError(
+                    line=line_of[row.email],
+                    field="manager_email",
+                    value=row.manager_email,
+                    message=f"This makes a reporting loop ({row.email} → {chain} → back). "
+                    "Someone in the chain needs a different manager.",
+                )
+            )
+    return errors
 
 
 def _desired(row: RosterRow, mapped: set[str], teams: dict[str, Team | None]) -> dict[str, Any]:

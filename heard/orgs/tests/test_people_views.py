@@ -164,3 +164,18 @@ def test_it_lists_people_in_a_fixed_number_of_queries(
         assert admin_client.get("/").status_code == 200
     with django_assert_max_num_queries(12):
         assert admin_client.get("/teams/").status_code == 200
+
+
+def test_it_refuses_a_reporting_loop_in_the_form(world: World, admin_client: Client) -> None:
+    response = admin_client.post(
+        f"/people/{world.manager.pk}/edit/",
+        {
+            "name": "Mo",
+            "email": world.manager.email,
+            "role": "manager",
+            "manager": world.employee.pk,
+        },
+    )
+    assert b"that is a loop" in response.content
+    world.manager.refresh_from_db()
+    assert world.manager.manager_id is None

@@ -179,3 +179,29 @@ def test_it_never_demotes_the_importing_admin(world: World, admin_client: Client
 def test_it_is_for_admins_only(manager_client: Client, employee_client: Client) -> None:
     assert manager_client.get("/people/import/").status_code == 404
     assert employee_client.get("/people/import/").status_code == 404
+
+
+def test_it_refuses_a_reporting_loop(world: World, admin_client: Client) -> None:
+    content = (
+        "name,email,manager email\n"
+        "Al,al@org-a.example,bo@org-a.example\n"
+        "Bo,bo@org-a.example,al@org-a.example\n"
+        "Cy,cy@org-a.example,al@org-a.example\n"
+    )
+    response = _upload(admin_client, content.encode())
+    assert b"reporting loop" in response.content  # type: ignore[attr-defined]
+    assert {e["line"] for e in _latest().errors} == {2, 3}
+
+
+def test_it_deletes_uploads_never_imported_after_a_week(world: World, admin_client: Client) -> None:
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    _upload(admin_client, b"name,email\nAl,not-an-email\n")
+    stale = _latest()
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        _upload(admin_client, GOOD.encode())
+    assert not RosterImport.objects.filter(pk=stale.pk).exists()
+    assert RosterImport.objects.count() == 1
