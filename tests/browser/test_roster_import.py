@@ -46,7 +46,7 @@ def _sign_in(page: Page, live_server: LiveServer, email: str, password: str) -> 
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
-def test_admin_fixes_a_bad_row_and_imports_the_roster(
+def test_it_lets_an_admin_fix_a_bad_row_and_import_the_roster(
     page: Page, live_server: LiveServer, tmp_path: Path
 ) -> None:
     org = build_demo()
@@ -132,7 +132,7 @@ def test_admin_fixes_a_bad_row_and_imports_the_roster(
     assert Person.objects.filter(organization=org).count() == 64
 
 
-def test_small_screen_focus_and_no_third_party_requests(
+def test_it_fits_a_small_screen_shows_focus_and_calls_no_other_host(
     page: Page, live_server: LiveServer, tmp_path: Path
 ) -> None:
     build_demo()
