@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from heard_nlp.labels import EMOTIONS
-from heard_nlp.tokens import features, words_with_offsets
+from heard_nlp.tokens import category_features, features, words_with_offsets
 
 LEXICON_PATH = Path(__file__).resolve().parent / "models" / "emotion_lexicon.npz"
 
@@ -33,11 +33,18 @@ class EmotionLexicon:
             self.bias = data["bias"].astype(np.float32)
             self.thresholds = dict(zip(EMOTIONS, data["thresholds"].tolist(), strict=True))
             self.meta: dict[str, Any] = json.loads(str(data["meta"]))
+            self.word_categories: dict[str, list[str]] = (
+                json.loads(str(data["word_categories"])) if "word_categories" in data else {}
+            )
         self.index = {feature: i for i, feature in enumerate(vocabulary)}
+
+    def features(self, text: str) -> list[str]:
+        found = features(text)
+        return found + category_features(found, self.word_categories)
 
     def feature_ids(self, text: str) -> list[int]:
         index = self.index
-        return sorted({index[f] for f in features(text) if f in index})
+        return sorted({index[f] for f in self.features(text) if f in index})
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         ids = [self.feature_ids(text) for text in texts]
@@ -48,16 +55,31 @@ class EmotionLexicon:
             np.add.at(logits, rows, self.weights[flat])
         return 1.0 / (1.0 + np.exp(-logits))
 
-    def explain(self, text: str, label: str, limit: int = 4) -> list[tuple[str, float]]:
-        """The features that pushed `label` up the most in this text."""
+    def explain(self, text: str, label: str, limit: int = 4) -> list[tuple[str, float, str]]:
+        """The words that pushed `label` up the most in this text, as (feature, weight, note).
+        A word-list category is shown as the text's own words in that list."""
         column = EMOTIONS.index(label)
-        pairs = [
-            (feature, float(self.weights[self.index[feature], column]))
-            for feature in set(features(text))
-            if feature in self.index
-        ]
-        pairs = [p for p in pairs if p[1] > 0.3]
-        return sorted(pairs, key=lambda p: -p[1])[:limit]
+        text_features = features(text)
+        found: dict[str, tuple[float, str]] = {}
+        for feature in set(text_features + category_features(text_features, self.word_categories)):
+            if feature not in self.index:
+                continue
+            weight = float(self.weights[self.index[feature], column])
+            if weight <= 0.3:
+                continue
+            if "CAT_" in feature:
+                negated = feature.startswith("NOT_")
+                category = feature.split("CAT_", 1)[1]
+                for word in text_features:
+                    plain = word.removeprefix("NOT_")
+                    if " " not in word and word.startswith("NOT_") == negated and category in self.word_categories.get(plain, ()):
+                        note = f"in the '{category.replace('_', ' ')}' word list"
+                        if weight > found.get(word, (0.0, ""))[0]:
+                            found[word] = (weight, note)
+            elif weight > found.get(feature, (0.0, ""))[0]:
+                found[feature] = (weight, "")
+        ranked = sorted(found.items(), key=lambda item: -item[1][0])[:limit]
+        return [(feature, weight, note) for feature, (weight, note) in ranked]
 
 
 class Vader:

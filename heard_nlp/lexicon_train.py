@@ -21,19 +21,47 @@ import numpy as np
 
 from heard_nlp.datasets import DataMissing, EmotionExample, goemotions
 from heard_nlp.labels import EMOTIONS
-from heard_nlp.tokens import features
+from heard_nlp.tokens import category_features, features
 
 OUT = Path(__file__).resolve().parent / "models" / "emotion_lexicon.npz"
+# Empath's categories (Fast et al., CHI 2016; MIT) that carry feelings. Its word lists are
+# stored in the lexicon file, so Heard needs empath only to retrain.
+EMPATH_CATEGORIES = (
+    "anger", "rage", "irritability", "exasperation", "aggression", "disappointment", "sadness",
+    "suffering", "fear", "nervousness", "timidity", "horror", "confusion", "joy",
+    "cheerfulness", "contentment", "love", "affection", "optimism", "pride", "shame",
+    "surprise", "sympathy", "disgust", "hate", "politeness", "positive_emotion",
+    "negative_emotion", "swearing_terms", "help", "giving", "trust", "neglect",
+)  # fmt: skip
+
+
+def empath_word_categories() -> dict[str, list[str]]:
+    from empath import Empath
+
+    categories = Empath().cats
+    words: dict[str, list[str]] = {}
+    for category in EMPATH_CATEGORIES:
+        for word in categories[category]:
+            if " " not in word:
+                words.setdefault(word.lower(), []).append(category)
+    return words
 MIN_COUNT = 3
 C = 0.5
 
 
-def _matrix(examples: list[EmotionExample], index: dict[str, int]):  # type: ignore[no-untyped-def]
+def all_features(text: str, word_categories: dict[str, list[str]]) -> list[str]:
+    found = features(text)
+    return found + category_features(found, word_categories)
+
+
+def _matrix(  # type: ignore[no-untyped-def]
+    examples: list[EmotionExample], index: dict[str, int], word_categories: dict[str, list[str]]
+):
     from scipy.sparse import csr_matrix
 
     rows, cols = [], []
     for row, example in enumerate(examples):
-        ids = {index[f] for f in features(example.text) if f in index}
+        ids = {index[f] for f in all_features(example.text, word_categories) if f in index}
         rows += [row] * len(ids)
         cols += sorted(ids)
     data = np.ones(len(rows), dtype=np.float32)
@@ -75,10 +103,14 @@ def main() -> int:
         print(f"Skipped: {missing}")
         return 0
     started = time.perf_counter()
-    counts = Counter(f for example in train for f in set(features(example.text)))
+    word_categories = empath_word_categories()
+    counts = Counter(
+        f for example in train for f in set(all_features(example.text, word_categories))
+    )
     vocabulary = sorted(f for f, n in counts.items() if n >= MIN_COUNT)
     index = {f: i for i, f in enumerate(vocabulary)}
-    x_train, x_dev = _matrix(train, index), _matrix(dev, index)
+    x_train = _matrix(train, index, word_categories)
+    x_dev = _matrix(dev, index, word_categories)
     y_train, y_dev = _targets(train), _targets(dev)
     weights = np.zeros((len(vocabulary), len(EMOTIONS)), dtype=np.float32)
     bias = np.zeros(len(EMOTIONS), dtype=np.float32)
@@ -100,6 +132,7 @@ def main() -> int:
         "features": len(vocabulary),
         "min_count": MIN_COUNT,
         "C": C,
+        "empath_categories": list(EMPATH_CATEGORIES),
         "dev_macro_f1": round(float(f1.mean()), 4),
         "dev_f1": {label: round(float(s), 4) for label, s in zip(EMOTIONS, f1, strict=True)},
     }
@@ -107,6 +140,7 @@ def main() -> int:
     np.savez_compressed(
         OUT,
         vocabulary=np.array("\n".join(vocabulary)),
+        word_categories=np.array(json.dumps(word_categories, sort_keys=True)),
         weights=weights.astype(np.float16),
         bias=bias,
         thresholds=thresholds,

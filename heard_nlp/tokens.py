@@ -36,3 +36,16 @@ def features(text: str) -> list[str]:
         if index:
             out.append(f"{tokens[index - 1]} {token}")
     return out
+
+
+def category_features(text_features: list[str], word_categories: dict[str, list[str]]) -> list[str]:
+    """Word-list categories present in a text ("CAT_rage"), negated ones marked
+    ("NOT_CAT_rage"): a rare word ("livid") shares what its category learnt from common ones."""
+    found: set[str] = set()
+    for feature in text_features:
+        if " " in feature:
+            continue
+        negated = feature.startswith("NOT_")
+        for category in word_categories.get(feature.removeprefix("NOT_"), ()):
+            found.add(f"NOT_CAT_{category}" if negated else f"CAT_{category}")
+    return sorted(found)

@@ -31,9 +31,20 @@ def test_it_reads_gratitude_and_anger() -> None:
 
 
 def test_it_explains_a_label_with_the_words_in_the_text() -> None:
-    words = [w for w, _ in lexicon.emotion_lexicon().explain("Thanks a lot, truly grateful", "gratitude")]
+    words = [w for w, _, _ in lexicon.emotion_lexicon().explain("Thanks a lot, truly grateful", "gratitude")]
     assert words
     assert set(words) <= set(features("Thanks a lot, truly grateful"))
+
+
+def test_it_explains_a_word_list_category_with_the_texts_word() -> None:
+    explained = lexicon.emotion_lexicon().explain("I am absolutely livid.", "anger")
+    assert ("livid", explained[0][1], "in the 'rage' word list") in explained
+
+
+def test_it_reads_a_rare_angry_word_through_its_word_list() -> None:
+    text = "This is the third time I have asked and nobody answers. I am furious."
+    anger = lexicon.emotion_lexicon().probabilities([text])[0][EMOTIONS.index("anger")]
+    assert anger >= lexicon.emotion_lexicon().thresholds["anger"]
 
 
 def test_it_has_a_threshold_for_every_label() -> None:
