@@ -6,7 +6,7 @@ PORT ?= 8000
 BENCH ?=
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test test-sqlite test-postgres lint format migrations-check bench venv clean help
+.PHONY: run test test-sqlite test-postgres lint format migrations-check bench train-models eval venv clean help
 
 help:
 	@echo "make run               set up and start Heard (web + worker) on http://127.0.0.1:$(PORT)/"
@@ -14,6 +14,8 @@ help:
 	@echo "make lint              ruff and mypy --strict"
 	@echo "make migrations-check  fail when a model change has no migration"
 	@echo "make bench [BENCH=x]   run the benchmarks, write benchmarks/results.json"
+	@echo "make train-models      retrain heard_nlp's emotion lexicon and model heads (needs ../shared/data)"
+	@echo "make eval              measure heard_nlp, write benchmarks/eval.json and docs/models/"
 
 $(VENV)/.installed: pyproject.toml
 	@PYTHON=$$(scripts/find-python) || exit 1; \
@@ -51,7 +53,7 @@ test-postgres: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	HEARD_TESTING=1 $(VENV)/bin/mypy heard config
+	HEARD_TESTING=1 $(VENV)/bin/mypy heard heard_nlp config benchmarks
 
 format: venv
 	$(VENV)/bin/ruff format .
@@ -62,6 +64,13 @@ migrations-check: venv
 
 bench: venv
 	HEARD_TESTING=1 $(PY) -m benchmarks $(BENCH)
+
+train-models: venv
+	$(PY) -m heard_nlp.lexicon_train
+	$(PY) -m heard_nlp.train
+
+eval: venv
+	$(PY) -m heard_nlp.evaluate
 
 clean:
 	rm -rf $(VENV) var staticfiles

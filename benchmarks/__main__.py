@@ -82,7 +82,33 @@ def bench_roster() -> Figures:
     }
 
 
-GROUPS: dict[str, Callable[[], Figures]] = {"seed": bench_seed, "roster": bench_roster}
+def bench_nlp() -> Figures:
+    """Text analysis on 2,000 realistic texts: model and lexicon backends, and VADER alone."""
+    import subprocess
+
+    figures: Figures = {}
+    for which in ("vader", "lexicon", "model"):
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.nlp_probe", which],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            print(f"   {which} backend did not run: {done.stderr.strip().splitlines()[-1:]}")
+            continue
+        probe = json.loads(done.stdout.strip().splitlines()[-1])
+        figures[f"nlp_{which}_texts_per_s"] = {"value": probe["texts_per_s"], "unit": "texts/s"}
+        if which == "model":
+            figures["nlp_model_peak_rss_mb"] = {"value": probe["peak_rss_mb"], "unit": "MB"}
+    return figures
+
+
+GROUPS: dict[str, Callable[[], Figures]] = {
+    "seed": bench_seed,
+    "roster": bench_roster,
+    "nlp": bench_nlp,
+}
 
 
 def main(argv: list[str]) -> int:
@@ -93,7 +119,8 @@ def main(argv: list[str]) -> int:
         return 2
     results: Figures = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     with tempfile.TemporaryDirectory() as tmp:
-        _setup_django(Path(tmp))
+        if any(name != "nlp" for name in wanted):
+            _setup_django(Path(tmp))
         for name in wanted:
             print(f"== {name}: {GROUPS[name].__doc__}")
             figures = GROUPS[name]()

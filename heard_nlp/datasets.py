@@ -16,7 +16,7 @@ from heard_nlp.labels import EMOTIONS
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-class DataMissing(Exception):  # noqa: N818 - reads as "the data is missing"
+class DataMissing(Exception):
     pass
 
 
@@ -63,12 +63,18 @@ def sst2_dev(root: Path | None = None) -> list[SentimentExample]:
     if not path.exists():
         raise DataMissing(f"{path} is missing.")
     rows = path.read_text(encoding="utf-8").splitlines()
-    return [SentimentExample(text, label == "1") for label, text in (r.split("\t", 1) for r in rows)]
+    return [
+        SentimentExample(text, label == "1") for label, text in (r.split("\t", 1) for r in rows)
+    ]
 
 
 def uci(name: str, root: Path | None = None) -> list[SentimentExample]:
     """name: "amazon" or "yelp" (Kotzias et al. 2015 review sentences)."""
-    path = (root or data_dir()) / "uci_sentiment_sentences" / f"{name}_{'cells_' if name == 'amazon' else ''}labelled.txt"
+    path = (
+        (root or data_dir())
+        / "uci_sentiment_sentences"
+        / f"{name}_{'cells_' if name == 'amazon' else ''}labelled.txt"
+    )
     if not path.exists():
         raise DataMissing(f"{path} is missing.")
     examples = []

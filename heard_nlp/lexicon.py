@@ -72,7 +72,11 @@ class EmotionLexicon:
                 category = feature.split("CAT_", 1)[1]
                 for word in text_features:
                     plain = word.removeprefix("NOT_")
-                    if " " not in word and word.startswith("NOT_") == negated and category in self.word_categories.get(plain, ()):
+                    if (
+                        " " not in word
+                        and word.startswith("NOT_") == negated
+                        and category in self.word_categories.get(plain, ())
+                    ):
                         note = f"in the '{category.replace('_', ' ')}' word list"
                         if weight > found.get(word, (0.0, ""))[0]:
                             found[word] = (weight, note)

@@ -45,6 +45,8 @@ def empath_word_categories() -> dict[str, list[str]]:
             if " " not in word:
                 words.setdefault(word.lower(), []).append(category)
     return words
+
+
 MIN_COUNT = 3
 C = 0.5
 

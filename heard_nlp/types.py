@@ -77,9 +77,7 @@ class Analysis:
 class Mechanism:
     """An empathy mechanism in a reply: 0 absent, 1 weak, 2 strong (after EPITOME)."""
 
-    name: Literal[
-        "emotional_reaction", "interpretation", "exploration", "ownership", "next_step"
-    ]
+    name: Literal["emotional_reaction", "interpretation", "exploration", "ownership", "next_step"]
     level: int
     spans: tuple[Span, ...] = ()
     advice: str = ""  # what to add or strengthen, empty when strong
@@ -106,7 +104,9 @@ class ReplyScore:
 @dataclass(frozen=True)
 class Redaction:
     text: str  # the redacted text
-    spans: tuple[tuple[Span, str], ...] = ()  # (span in the ORIGINAL text, kind) kind: email, phone, url, name
+    spans: tuple[
+        tuple[Span, str], ...
+    ] = ()  # (span in the ORIGINAL text, kind) kind: email, phone, url, name
 
 
 @dataclass(frozen=True)

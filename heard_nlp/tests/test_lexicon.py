@@ -31,7 +31,12 @@ def test_it_reads_gratitude_and_anger() -> None:
 
 
 def test_it_explains_a_label_with_the_words_in_the_text() -> None:
-    words = [w for w, _, _ in lexicon.emotion_lexicon().explain("Thanks a lot, truly grateful", "gratitude")]
+    words = [
+        w
+        for w, _, _ in lexicon.emotion_lexicon().explain(
+            "Thanks a lot, truly grateful", "gratitude"
+        )
+    ]
     assert words
     assert set(words) <= set(features("Thanks a lot, truly grateful"))
 
