@@ -83,23 +83,31 @@ def bench_roster() -> Figures:
 
 
 def bench_nlp() -> Figures:
-    """Text analysis on 2,000 realistic texts: model and lexicon backends, and VADER alone."""
+    """Text analysis on 2,000 realistic texts: model and lexicon backends, and VADER alone.
+
+    nlp_<backend>_texts_per_s is the full pipeline (language, scores, intensity and urgency with
+    reasons) as `heard-nlp analyze` runs it; *_explained_* adds the word-level evidence;
+    nlp_lexicon_scores_texts_per_s is the lexicon backend's scoring alone (VADER + lexicon)."""
     import subprocess
 
     figures: Figures = {}
-    for which in ("vader", "lexicon", "model"):
+    runs = [("vader", False), ("lexicon-scores", False), ("lexicon", False), ("lexicon", True),
+            ("model", False), ("model", True)]  # fmt: skip
+    for which, explain in runs:
         done = subprocess.run(
-            [sys.executable, "-m", "benchmarks.nlp_probe", which],
+            [sys.executable, "-m", "benchmarks.nlp_probe", which]
+            + (["--explain"] if explain else []),
             capture_output=True,
             text=True,
             check=False,
         )
         if done.returncode != 0:
-            print(f"   {which} backend did not run: {done.stderr.strip().splitlines()[-1:]}")
+            print(f"   {which} did not run: {done.stderr.strip().splitlines()[-1:]}")
             continue
         probe = json.loads(done.stdout.strip().splitlines()[-1])
-        figures[f"nlp_{which}_texts_per_s"] = {"value": probe["texts_per_s"], "unit": "texts/s"}
-        if which == "model":
+        name = f"nlp_{which.replace('-', '_')}{'_explained' if explain else ''}"
+        figures[f"{name}_texts_per_s"] = {"value": probe["texts_per_s"], "unit": "texts/s"}
+        if which == "model" and not explain:
             figures["nlp_model_peak_rss_mb"] = {"value": probe["peak_rss_mb"], "unit": "MB"}
     return figures
 
@@ -122,7 +130,7 @@ def main(argv: list[str]) -> int:
         if any(name != "nlp" for name in wanted):
             _setup_django(Path(tmp))
         for name in wanted:
-            print(f"== {name}: {GROUPS[name].__doc__}")
+            print(f"== {name}: {(GROUPS[name].__doc__ or '').splitlines()[0]}")
             figures = GROUPS[name]()
             for key, figure in figures.items():
                 print(f"   {key} = {figure['value']} {figure['unit']}")

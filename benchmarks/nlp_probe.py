@@ -1,6 +1,6 @@
 """One backend's speed and peak memory, in a process of its own so that memory is its own.
 
-    python -m benchmarks.nlp_probe lexicon|model|vader
+    python -m benchmarks.nlp_probe lexicon|model|vader|lexicon-scores [--explain]
 prints one JSON line: {"texts_per_s": ..., "peak_rss_mb": ...}
 """
 
@@ -14,7 +14,7 @@ import time
 from benchmarks.texts import realistic_texts
 
 
-def main(which: str) -> None:
+def main(which: str, explain: bool) -> None:
     texts = realistic_texts()
     if which == "vader":
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
@@ -24,6 +24,14 @@ def main(which: str) -> None:
         def run() -> object:
             return [analyzer.polarity_scores(t) for t in texts]
 
+    elif which == "lexicon-scores":
+        from heard_nlp import lexicon
+
+        lexicon.score(texts[:50])
+
+        def run() -> object:
+            return lexicon.score(texts)
+
     else:
         from heard_nlp.analyze import BackendName, analyze
 
@@ -31,7 +39,7 @@ def main(which: str) -> None:
         analyze(texts[:50], backend=backend)  # load the models before timing
 
         def run() -> object:
-            return analyze(texts, backend=backend)
+            return analyze(texts, backend=backend, explain=explain)
 
     best = 0.0
     for _ in range(2):  # best of two: the machine may be busy
@@ -43,4 +51,4 @@ def main(which: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], explain="--explain" in sys.argv[2:])

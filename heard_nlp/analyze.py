@@ -16,6 +16,7 @@ import numpy as np
 from heard_nlp import lexicon
 from heard_nlp.labels import EMOTIONS, GROUPS
 from heard_nlp.language import detect_languages, is_supported
+from heard_nlp.neutral import neutralize
 from heard_nlp.tokens import words_with_offsets
 from heard_nlp.types import Analysis, Emotions, Evidence, Sentiment, SentimentLabel, Span
 from heard_nlp.urgency import intensity_and_urgency
@@ -152,10 +153,12 @@ def _meaningful(feature: str) -> bool:
     return any(w not in _FUNCTION_WORDS for w in feature.removeprefix("NOT_").split(" "))
 
 
-def _spans_for(text: str, feature: str) -> list[Span]:
+def _spans_for(
+    text: str, feature: str, tokens: list[tuple[str, int, int]] | None = None
+) -> list[Span]:
     """Where a lexicon feature ("word", "two words", "NOT_word") occurs in the text."""
     words = feature.removeprefix("NOT_").split(" ")
-    tokens = words_with_offsets(text)
+    tokens = tokens if tokens is not None else words_with_offsets(text)
     spans = []
     for index in range(len(tokens) - len(words) + 1):
         if [t[0] for t in tokens[index : index + len(words)]] == words:
@@ -166,6 +169,7 @@ def _spans_for(text: str, feature: str) -> list[Span]:
 
 def _evidence(text: str, labels: Iterable[str], sentiment_score: float) -> list[Evidence]:
     found: list[Evidence] = []
+    tokens = words_with_offsets(text)
     valences = lexicon.vader().word_valences(text)
     same_sign = [v for v in valences if v[3] * sentiment_score > 0] or valences
     for word, start, end, valence in sorted(same_sign, key=lambda v: -abs(v[3]))[:5]:
@@ -178,14 +182,19 @@ def _evidence(text: str, labels: Iterable[str], sentiment_score: float) -> list[
         for feature, weight, list_note in [e for e in explained if _meaningful(e[0])][:3]:
             negated = "negated" if feature.startswith("NOT_") else ""
             note = "; ".join(n for n in (negated, list_note) if n)
-            for span in _spans_for(text, feature)[:1]:
+            for span in _spans_for(text, feature, tokens)[:1]:
                 found.append(Evidence(f"emotion:{label}", span, round(weight, 3), note))
     return found
 
 
-def analyze(texts: Sequence[str], *, backend: BackendName = "auto") -> list[Analysis]:
+def analyze(
+    texts: Sequence[str], *, backend: BackendName = "auto", explain: bool = True
+) -> list[Analysis]:
     """Analyse each text. Texts in a language the models do not cover come back with
-    `analysed=False` and a reason, never with scores."""
+    `analysed=False` and a reason, never with scores.
+
+    `explain=False` leaves out the word-level evidence for sentiment and emotions (the reasons
+    for intensity and urgency stay): for bulk runs whose output shows no evidence."""
     texts = [t if isinstance(t, str) else "" for t in texts]
     clipped = [t[:MAX_CHARS] for t in texts]
     languages = detect_languages(clipped)
@@ -202,7 +211,8 @@ def analyze(texts: Sequence[str], *, backend: BackendName = "auto") -> list[Anal
         else:
             todo.append(i)
     if todo:
-        emotions, sentiment, used, thresholds = _score([clipped[i] for i in todo], backend)
+        neutral = [neutralize(clipped[i]) for i in todo]
+        emotions, sentiment, used, thresholds = _score(neutral, backend)
         for row, i in enumerate(todo):
             results[i] = _one(
                 texts[i],
@@ -212,6 +222,7 @@ def analyze(texts: Sequence[str], *, backend: BackendName = "auto") -> list[Anal
                 float(sentiment[row]),
                 used,
                 thresholds,
+                explain,
             )
     return [r for r in results if r is not None]
 
@@ -224,6 +235,7 @@ def _one(
     sentiment_score: float,
     backend: str,
     thresholds: dict[str, float],
+    explain: bool = True,
 ) -> Analysis:
     probs = {label: round(float(p), 4) for label, p in zip(EMOTIONS, probabilities, strict=True)}
     above = sorted(
@@ -236,7 +248,8 @@ def _one(
     intensity, urgency, level_evidence = intensity_and_urgency(
         text, sentiment_score=score, frustration=groups["frustration"], anger=probs["anger"]
     )
-    evidence = tuple(_evidence(text, labels, score) + list(level_evidence))
+    word_evidence = _evidence(text, labels, score) if explain else []
+    evidence = tuple(word_evidence + list(level_evidence))
     return Analysis(
         text=original,
         language=language,

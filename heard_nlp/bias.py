@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from heard_nlp.analyze import BackendName
 
 NAMES: dict[str, tuple[str, ...]] = {
-    "female, Anglo": ("Emily", "Sarah", "Claire"),
-    "male, Anglo": ("Greg", "Brendan", "Neil"),
+    "female, Anglo": ("Emily", "Sarah", "Claire", "Grace"),
+    "male, Anglo": ("Greg", "Brendan", "Neil", "Will"),
     "female, African-American": ("Lakisha", "Tamika", "Aaliyah"),
     "male, African-American": ("Jamal", "DeShawn", "Tyrone"),
     "female, South Asian": ("Priya", "Ananya", "Fatima"),

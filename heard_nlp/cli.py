@@ -159,7 +159,11 @@ def command_analyze(args: argparse.Namespace) -> int:
         if writer:
             writer.writeheader()
         for chunk in _chunks(rows, CHUNK):
-            results = analyze([row[args.text_column] for row in chunk], backend=args.backend)
+            results = analyze(
+                [row[args.text_column] for row in chunk],
+                backend=args.backend,
+                explain=args.format == "jsonl",  # only jsonl output shows the evidence
+            )
             for row, result in zip(chunk, results, strict=True):
                 clipped = len(row[args.text_column]) > MAX_CHARS
                 if writer:

@@ -101,7 +101,7 @@ _ENGLISH_COMMON = _wordset(
 
 
 @functools.cache
-def _english_words() -> frozenset[str]:
+def english_words() -> frozenset[str]:
     words = set(_ENGLISH_COMMON)
     lexicon = resources.files("vaderSentiment").joinpath("vader_lexicon.txt")
     for line in lexicon.read_text(encoding="utf-8").splitlines():
@@ -155,7 +155,7 @@ def _quick(text: str) -> tuple[str | None, list[str]]:
     words = [w.replace("\u2019", "'") for w in _WORD_RE.findall(text.lower())]
     if not words:
         return None, words
-    english = _english_words()
+    english = english_words()
     if len(words) <= SHORT_WORDS and all(w in english for w in words):
         return "en", words
     if len(words) > SHORT_WORDS:
@@ -189,6 +189,6 @@ def _decide(text: str, words: list[str], values: list[ConfidenceValue]) -> str |
 def _english_hint(words: list[str]) -> str | None:
     if not words:
         return None
-    english = _english_words()
+    english = english_words()
     known = sum(1 for w in words if w in english)
     return "en" if known > 0.5 * len(words) else None

@@ -603,3 +603,18 @@ def redact(text: str, names: Iterable[str] = (), *, replacement: str = "[{kind}]
         position = end
     pieces.append(text[position:])
     return Redaction(text="".join(pieces), spans=tuple(spans))
+
+
+def is_word_name_at(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end], a name that is also an English word ("Grace", "Will"), is used
+    as a name here: capitalised mid-sentence, or at a sentence start before a word that usually
+    follows a person ("Grace said")."""
+    word = text[start:end]
+    if word.lower() not in COMMON_WORD_NAMES or not word[0].isupper() or word.isupper():
+        return False
+    if word.lower() in _MONTHS and _is_date(text, start, end):
+        return False
+    if not _starts_sentence(text, start):
+        return True
+    following = _NEXT_WORD_RE.match(text, end)
+    return following is not None and following.group(1).lower() in _NAME_FOLLOWERS
