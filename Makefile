@@ -6,7 +6,8 @@ PORT ?= 8000
 BENCH ?=
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test test-sqlite test-postgres lint format migrations-check bench train-models eval venv clean help
+
+.PHONY: dev run test test-sqlite test-postgres lint format migrations-check bench train-models eval venv clean help
 
 help:
 	@echo "make run               set up and start Heard (web + worker) on http://127.0.0.1:$(PORT)/"
@@ -17,31 +18,37 @@ help:
 	@echo "make train-models      retrain heard_nlp's emotion lexicon and model heads (needs ../shared/data)"
 	@echo "make eval              measure heard_nlp, write benchmarks/eval.json and docs/models/"
 
+# What running Heard needs; `make test`, `lint` and `train-models` add the dev tools.
 $(VENV)/.installed: pyproject.toml
 	@PYTHON=$$(scripts/find-python) || exit 1; \
 	  if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$PYTHON"; "$$PYTHON" -m venv $(VENV); fi
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $@
 
 venv: $(VENV)/.installed
+dev: $(VENV)/.installed-dev
 
 run: venv
 	@DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input -v 0
 	@DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --if-empty
 	@DEBUG=$${DEBUG:-1} PORT=$(PORT) $(PY) manage.py run_heard
 
-test: venv
+test: dev
 	@scripts/ensure-chromium
 	@$(MAKE) --no-print-directory migrations-check
 	@$(MAKE) --no-print-directory test-sqlite
 	@$(MAKE) --no-print-directory test-postgres
 
-test-sqlite: venv
+test-sqlite: dev
 	@echo "== Test suite on SQLite =="
 	env -u DATABASE_URL HEARD_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: venv
+test-postgres: dev
 	@url=$$(scripts/postgres-url); \
 	if [ -z "$$url" ]; then \
 	  echo "== No PostgreSQL (set DATABASE_URL or run one on 127.0.0.1:5432): skipping that run =="; \
@@ -50,26 +57,26 @@ test-postgres: venv
 	  HEARD_TESTING=1 DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS); \
 	fi
 
-lint: venv
+lint: dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	HEARD_TESTING=1 $(VENV)/bin/mypy heard heard_nlp config benchmarks
 
-format: venv
+format: dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-migrations-check: venv
+migrations-check: dev
 	HEARD_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
 
-bench: venv
+bench: dev
 	HEARD_TESTING=1 $(PY) -m benchmarks $(BENCH)
 
-train-models: venv
+train-models: dev
 	$(PY) -m heard_nlp.lexicon_train
 	$(PY) -m heard_nlp.train
 
-eval: venv
+eval: dev
 	$(PY) -m heard_nlp.evaluate
 
 clean:

@@ -18,6 +18,7 @@ import numpy as np
 
 from heard_nlp import datasets
 from heard_nlp.labels import EMOTIONS
+from heard_nlp.metrics import f1_per_label
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_JSON = ROOT / "benchmarks" / "eval.json"
@@ -27,15 +28,11 @@ CARDS = ROOT / "docs" / "models"
 def _macro_f1(
     probabilities: np.ndarray, gold: Sequence[tuple[str, ...]], thresholds: dict[str, float]
 ) -> tuple[float, dict[str, float]]:
-    per_label: dict[str, float] = {}
-    for column, label in enumerate(EMOTIONS):
-        truth = np.array([label in labels for labels in gold])
-        predicted = probabilities[:, column] >= thresholds[label]
-        tp = int(np.sum(predicted & truth))
-        fp = int(np.sum(predicted & ~truth))
-        fn = int(np.sum(~predicted & truth))
-        per_label[label] = round(2 * tp / (2 * tp + fp + fn), 4) if tp else 0.0
-    return round(float(np.mean(list(per_label.values()))), 4), per_label
+    y = np.array([[label in labels for label in EMOTIONS] for labels in gold], dtype=np.int8)
+    cut = np.array([thresholds[label] for label in EMOTIONS], dtype=np.float32)
+    scores = f1_per_label(y, probabilities.astype(np.float32), cut)
+    per_label = {label: round(float(f), 4) for label, f in zip(EMOTIONS, scores, strict=True)}
+    return round(float(scores.mean()), 4), per_label
 
 
 def _sentiment_accuracy(backend: str) -> dict[str, float]:

@@ -21,6 +21,7 @@ import numpy as np
 
 from heard_nlp.datasets import DataMissing, EmotionExample, goemotions
 from heard_nlp.labels import EMOTIONS
+from heard_nlp.metrics import f1_per_label, tune_thresholds
 from heard_nlp.tokens import category_features, features
 
 OUT = Path(__file__).resolve().parent / "models" / "emotion_lexicon.npz"
@@ -78,24 +79,6 @@ def _targets(examples: list[EmotionExample]) -> np.ndarray:
     return y
 
 
-def best_thresholds(probabilities: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per label, the threshold that maximises F1 on these examples, and that F1."""
-    thresholds = np.zeros(y.shape[1], dtype=np.float32)
-    scores = np.zeros(y.shape[1], dtype=np.float32)
-    for label in range(y.shape[1]):
-        best = (0.0, 0.5)
-        for threshold in np.arange(0.02, 0.95, 0.01):
-            predicted = probabilities[:, label] >= threshold
-            tp = int(np.sum(predicted & (y[:, label] == 1)))
-            fp = int(np.sum(predicted & (y[:, label] == 0)))
-            fn = int(np.sum(~predicted & (y[:, label] == 1)))
-            f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-            if f1 > best[0]:
-                best = (f1, float(threshold))
-        scores[label], thresholds[label] = best
-    return thresholds, scores
-
-
 def main() -> int:
     from sklearn.linear_model import LogisticRegression
 
@@ -122,7 +105,8 @@ def main() -> int:
         weights[:, label] = model.coef_[0]
         bias[label] = model.intercept_[0]
     probabilities = 1 / (1 + np.exp(-(x_dev @ weights + bias)))
-    thresholds, f1 = best_thresholds(probabilities, y_dev)
+    thresholds = tune_thresholds(y_dev, probabilities.astype(np.float32))
+    f1 = f1_per_label(y_dev, probabilities.astype(np.float32), thresholds)
     # Drop features that say almost nothing for every label: a smaller file, same results.
     keep = np.abs(weights).max(axis=1) >= 0.05
     vocabulary = [f for f, k in zip(vocabulary, keep, strict=True) if k]

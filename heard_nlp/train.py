@@ -27,6 +27,7 @@ import numpy.typing as npt
 from heard_nlp import datasets
 from heard_nlp.encoder import MAX_TOKENS, Encoder, get_encoder
 from heard_nlp.labels import EMOTIONS, NEGATIVE, POSITIVE
+from heard_nlp.metrics import FloatArray, IntArray, f1_per_label, tune_thresholds
 from heard_nlp.model import (
     FEATURES_VERSION,
     META_PATH,
@@ -43,11 +44,7 @@ HASH_BITS = 16
 EMOTION_C = 4.0  # liblinear, one-vs-rest per label
 SENTIMENT_C = 1.0
 SENTIMENT_EMBEDDING_WEIGHT = 2.0  # the sentiment head sees the embedding scaled up: less shrunk
-THRESHOLD_GRID = np.round(np.arange(0.02, 0.905, 0.01), 2)
 NEUTRAL_BAND = 0.2  # analyze.py's band, used here only to report 3-way sentiment accuracy
-
-FloatArray = npt.NDArray[np.float32]
-IntArray = npt.NDArray[np.int8]
 
 
 def _say(message: str) -> None:
@@ -131,23 +128,6 @@ def smooth_idf(texts: Sequence[str]) -> FloatArray:
         (np.log((1 + len(texts)) / (1 + df)) + 1).astype(np.float16).astype(np.float32)
     )
     return idf
-
-
-def f1_per_label(y: IntArray, p: FloatArray, thresholds: FloatArray) -> FloatArray:
-    predicted = p >= thresholds
-    truth = y == 1
-    tp = (predicted & truth).sum(axis=0)
-    fp = (predicted & ~truth).sum(axis=0)
-    fn = (~predicted & truth).sum(axis=0)
-    out: FloatArray = (2 * tp / np.maximum(2 * tp + fp + fn, 1)).astype(np.float32)
-    return out
-
-
-def tune_thresholds(y: IntArray, p: FloatArray) -> FloatArray:
-    """Per label, the grid threshold with the best F1 (the lowest on ties)."""
-    scores = np.stack([f1_per_label(y, p, np.full(p.shape[1], t)) for t in THRESHOLD_GRID])
-    out: FloatArray = THRESHOLD_GRID[scores.argmax(axis=0)].astype(np.float32)
-    return out
 
 
 def split_half_macro_f1(y: IntArray, p: FloatArray) -> float:
