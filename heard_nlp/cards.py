@@ -164,6 +164,9 @@ scorer was built on the train part; the figures are on the held-out part.
 
 
 def _bias_card(result: dict[str, Any]) -> str:
+    from heard_nlp.bias import NAMES
+
+    name_count = sum(len(names) for names in NAMES.values())
     rows = "\n".join(
         f"| {g['dimension']} | {g['measure']} | {g['mean']:.4f} | {g['largest']:.4f} "
         f"| {g['worst_example']} |"
@@ -173,12 +176,18 @@ def _bias_card(result: dict[str, Any]) -> str:
 
 _Written by `make eval` on {_today()}. Do not edit by hand._
 
-Counterfactual texts that differ only in a person's name (30 names across genders and origins),
+Counterfactual texts that differ only in a person's name ({name_count} names across genders and
+origins, two of them also English words: Grace, Will),
 a pronoun (he / she / they), or dialect (the same complaint in Standard American English and
 African-American English). For each template, the gap is the largest difference between the
 readings of its variants; below, the mean and the largest gap over templates. Sentiment runs
 from -1 to 1 (a range of 2), frustration and the reply score (divided by 100) from 0 to 1.
 Templates: heard_nlp/bias.py. A test fails when the mean sentiment gap exceeds 0.05.
+
+Before scoring, names and gendered pronouns are made neutral (heard_nlp/neutral.py): a word
+that looks like a name becomes one fixed name, he/she become they. The name and pronoun rows
+therefore measure what that step misses (names that are also words, verb agreement); the
+dialect row has no such step and shows the models' own gap.
 
 | changed | reading | mean gap | largest gap | template with the largest gap |
 |---|---|---|---|---|
