@@ -140,3 +140,30 @@ def test_it_prints_one_reply_score_as_json(capsys: pytest.CaptureFixture[str]) -
     printed = json.loads(capsys.readouterr().out)
     assert 0 <= printed["score"] <= 100
     assert {m["name"] for m in printed["mechanisms"]} >= {"emotional_reaction", "next_step"}
+
+
+def test_it_falls_back_to_the_lexicon_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from heard_nlp.analyze import analyze, model_status
+    from heard_nlp.encoder import reset_encoder_cache
+    from heard_nlp.model import reset_model_cache
+
+    monkeypatch.setenv("HEARD_MODEL_DIR", str(tmp_path))  # a folder with no model in it
+    reset_encoder_cache()
+    reset_model_cache()
+    try:
+        available, reason = model_status()
+        assert not available
+        assert "model.onnx" in reason
+        [result] = analyze(["Thank you, that was wonderful."])
+        assert result.backend == "lexicon"
+        assert result.sentiment is not None and result.sentiment.label == "positive"
+        source = tmp_path / "in.csv"
+        source.write_text(TICKETS, encoding="utf-8")
+        assert main(["analyze", "--input", str(source), "--output", str(tmp_path / "o.csv")]) == 0
+        assert "using the lexicon backend" in capsys.readouterr().err
+    finally:
+        monkeypatch.delenv("HEARD_MODEL_DIR")
+        reset_encoder_cache()
+        reset_model_cache()
