@@ -14,7 +14,7 @@ from typing import Literal
 import numpy as np
 
 from heard_nlp import lexicon
-from heard_nlp.labels import EMOTIONS, GROUPS
+from heard_nlp.labels import EMOTIONS, GROUPS, NEGATIVE, POSITIVE
 from heard_nlp.language import detect_languages, is_supported
 from heard_nlp.neutral import neutralize
 from heard_nlp.tokens import words_with_offsets
@@ -43,8 +43,6 @@ def model_status() -> tuple[bool, str]:
 
 
 def _polarity(emotions: np.ndarray) -> np.ndarray:
-    from heard_nlp.labels import NEGATIVE, POSITIVE
-
     positive = emotions[:, [EMOTIONS.index(label) for label in POSITIVE]].max(axis=1)
     negative = emotions[:, [EMOTIONS.index(label) for label in NEGATIVE]].max(axis=1)
     result: np.ndarray = positive - negative

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from heard.orgs.models import Invitation, Organization, Person, RosterImport, Team
 
@@ -87,6 +88,11 @@ def people_search(
     return people
 
 
+def people_never_invited(org: Organization) -> QuerySet[Person]:
+    """Active people with no sign-in who were never sent an invitation."""
+    return Person.objects.for_org(org).active().filter(user__isnull=True, invitations__isnull=True)
+
+
 @dataclass(frozen=True)
 class AdminOverview:
     people: int
@@ -102,11 +108,10 @@ def admin_overview(org: Organization) -> AdminOverview:
     counts = active.aggregate(
         people=Count("pk"), with_account=Count("pk", filter=Q(user__isnull=False))
     )
-    pending = Invitation.objects.for_org(org).filter(accepted_at=None, revoked_at=None)
-    from django.utils import timezone
-
-    pending = pending.filter(expires_at__gt=timezone.now())
-    never = active.filter(user__isnull=True).exclude(invitations__isnull=False).count()
+    pending = Invitation.objects.for_org(org).filter(
+        accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
+    )
+    never = people_never_invited(org).count()
     return AdminOverview(
         people=counts["people"],
         teams=Team.objects.for_org(org).count(),

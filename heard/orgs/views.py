@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -21,6 +22,15 @@ from heard.orgs.services import invitations, people, roster
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: per field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 @require_GET
@@ -90,11 +100,7 @@ def _person_form_save(
             customer_facing=data["customer_facing"],
         )
     except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
+        _add_service_errors(form, error)
         return None
 
 
@@ -160,15 +166,7 @@ def person_invite(request: OrgRequest, person_id: int) -> HttpResponse:
 @require_POST
 @admin_required
 def invite_all(request: OrgRequest) -> HttpResponse:
-    waiting = (
-        Person.objects.for_org(request.org)
-        .active()
-        .filter(user__isnull=True, invitations__isnull=True)
-    )
-    sent = 0
-    for person in waiting:
-        invitations.invitation_send(person=person, invited_by=request.person)
-        sent += 1
+    sent = invitations.invitations_send_to_uninvited(invited_by=request.person)
     messages.success(request, f"{sent} invitation(s) are on their way.")
     return redirect("orgs:people_list")
 
@@ -188,11 +186,7 @@ def _team_form(request: OrgRequest, team: Team | None) -> HttpResponse:
             messages.success(request, f"Team “{saved.name}” was saved.")
             return redirect("orgs:team_list")
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field, errors)
-            else:
-                form.add_error(None, error)
+            _add_service_errors(form, error)
     return render(request, "orgs/team_form.html", {"form": form, "team": team})
 
 

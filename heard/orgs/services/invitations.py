@@ -61,6 +61,16 @@ def invitation_send(*, person: Person, invited_by: Person) -> Invitation:
     return invitation
 
 
+def invitations_send_to_uninvited(*, invited_by: Person) -> int:
+    """Invite everyone in the inviter's organisation who has never been invited."""
+    from heard.orgs.selectors import people_never_invited
+
+    waiting = list(people_never_invited(invited_by.organization))
+    for person in waiting:
+        invitation_send(person=person, invited_by=invited_by)
+    return len(waiting)
+
+
 def invitation_accept(*, invitation: Invitation, name: str, password: str) -> User:
     """Create the person's sign-in. Single use: a second accept of the same link fails."""
     with transaction.atomic():
