@@ -235,7 +235,7 @@ def _one(
     thresholds: dict[str, float],
     explain: bool = True,
 ) -> Analysis:
-    probs = {label: round(float(p), 4) for label, p in zip(EMOTIONS, probabilities, strict=True)}
+    probs = dict(zip(EMOTIONS, np.round(probabilities.astype(np.float64), 4).tolist(), strict=True))
     above = sorted(
         (label for label in EMOTIONS if label != "neutral" and probs[label] >= thresholds[label]),
         key=lambda label: -probs[label],

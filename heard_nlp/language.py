@@ -15,7 +15,11 @@ rules, in order:
 3. Longer texts in Latin letters with at least two distinctly English function words
    ("the", "and", "you", "with", "would" ... but not words shared with a neighbour
    language such as "is", "was", "in", "to", "for", "die") making up a fifth of the words
-   -> "en" without asking lingua. This fast path takes most English feedback.
+   -> "en" without asking lingua; so does such a text with at least one marker when 60% of
+   its words are known English words (the list in rule 2; French, Spanish, German, Dutch,
+   Italian, Swedish and Indonesian sentences score 0 to 0.15 on it). This fast path takes
+   most English feedback: on the 2,000 benchmark texts all but about 1 in 100; lingua takes
+   about 1 ms a text.
 4. Everything else goes to lingua-language-detector (high-accuracy mode: low-accuracy mode
    was faster but wrongly confident on short texts, e.g. "cheers mate" -> Dutch 0.89, "Ciao"
    -> Vietnamese 0.84), restricted to `LANGUAGES`. Its top language is accepted when it is
@@ -63,6 +67,7 @@ LANGUAGES: tuple[Language, ...] = (
 MIN_LETTERS = 3
 MAX_CHARS = 1000  # a text's language is told from its first 1,000 characters
 SHORT_WORDS = 4  # rule 2 applies up to this many words
+KNOWN_SHARE = 0.6  # rule 3: this share of known English words, with one marker
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*")
 
@@ -149,7 +154,7 @@ _ASK_LINGUA = "?"
 
 def _quick(text: str) -> tuple[str | None, list[str]]:
     """Rules 1-3: a code, None, or _ASK_LINGUA; and the text's lower-case words."""
-    letters = sum(1 for c in text if c.isalpha())
+    letters = sum(map(str.isalpha, text))
     if letters < MIN_LETTERS:
         return None, []
     words = [w.replace("\u2019", "'") for w in _WORD_RE.findall(text.lower())]
@@ -159,10 +164,14 @@ def _quick(text: str) -> tuple[str | None, list[str]]:
     if len(words) <= SHORT_WORDS and all(w in english for w in words):
         return "en", words
     if len(words) > SHORT_WORDS:
-        non_ascii = sum(1 for c in text if c.isalpha() and not c.isascii())
-        markers = [w for w in words if w in _ENGLISH_MARKERS]
-        if non_ascii <= 0.05 * letters and len(markers) >= 2 and len(markers) >= 0.2 * len(words):
-            return "en", words
+        non_ascii = 0 if text.isascii() else sum(1 for c in text if c.isalpha() and not c.isascii())
+        if non_ascii <= 0.05 * letters:
+            markers = sum(1 for w in words if w in _ENGLISH_MARKERS)
+            if markers >= 2 and markers >= 0.2 * len(words):
+                return "en", words
+            known = sum(1 for w in words if w in english)
+            if markers >= 1 and known >= KNOWN_SHARE * len(words):
+                return "en", words
     return _ASK_LINGUA, words
 
 

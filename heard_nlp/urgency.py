@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from heard_nlp.types import Evidence, Level, LevelName, Span
@@ -96,15 +96,34 @@ _WHEN = (
 
 
 @dataclass(frozen=True)
+class _Pattern:
+    """A case-insensitive pattern that runs on the lower-cased text (about twice as fast as
+    re.IGNORECASE), falling back to re.IGNORECASE on the rare text whose length changes when
+    lower-cased ("İ" becomes two characters), so that spans always index the original."""
+
+    lower: re.Pattern[str]
+    any_case: re.Pattern[str]
+
+    def finditer(self, text: str, lowered: str) -> Iterator[re.Match[str]]:
+        if len(lowered) == len(text):
+            return self.lower.finditer(lowered)
+        return self.any_case.finditer(text)
+
+
+def _pattern(pattern: str) -> _Pattern:
+    return _Pattern(re.compile(pattern), re.compile(pattern, re.IGNORECASE))
+
+
+@dataclass(frozen=True)
 class _Cue:
     kind: str
-    pattern: re.Pattern[str]
+    pattern: _Pattern
     weight: float
     negatable: bool = False
 
 
 def _cue(kind: str, weight: float, pattern: str, *, negatable: bool = False) -> _Cue:
-    return _Cue(kind, re.compile(pattern, re.IGNORECASE), weight, negatable)
+    return _Cue(kind, _pattern(pattern), weight, negatable)
 
 
 _SAFETY = (
@@ -201,16 +220,14 @@ _CUES: tuple[_Cue, ...] = (
 )
 
 # Repeated-contact words that count only in a negative text ("would order again" is praise).
-_WEAK_REPEAT = re.compile(
-    r"\b(?:again|for (?:weeks|days|months)|(?:weeks|days|months) (?:ago|later|now))\b",
-    re.IGNORECASE,
+_WEAK_REPEAT = _pattern(
+    r"\b(?:again|for (?:weeks|days|months)|(?:weeks|days|months) (?:ago|later|now))\b"
 )
-_RELAX = re.compile(
+_RELAX = _pattern(
     r"\b(?:no rush|no hurry|no urgency|no pressure|not (?:that |very |too )?urgent"
     r"|isn't urgent|not a priority|low priority|not time[- ]sensitive|not in a hurry"
     r"|whenever (?:you|is)|when you (?:get|have) (?:a|the) (?:chance|moment|minute|sec)"
-    r"|in your own time|at your convenience|take your time)\b",
-    re.IGNORECASE,
+    r"|in your own time|at your convenience|take your time)\b"
 )
 _NEGATORS = _wordset("not no never without nothing nobody none hardly neither nor")
 _CLAUSE_END = re.compile(r"[.;!?,\n]")
@@ -267,9 +284,10 @@ def _urgency(
     kept: dict[str, list[int]] = {}  # per kind: sorted starts of its (non-overlapping) spans
     ends: dict[str, list[int]] = {}
     taken = bytearray(len(text))  # characters already inside some cue
+    lowered = text.lower()
     for cue in _CUES:
         starts, stops = kept.setdefault(cue.kind, []), ends.setdefault(cue.kind, [])
-        for m in cue.pattern.finditer(text):
+        for m in cue.pattern.finditer(text, lowered):
             start, end = m.span()
             i = bisect.bisect_right(starts, start)
             if (i > 0 and stops[i - 1] > start) or (i < len(starts) and starts[i] < end):
@@ -281,13 +299,15 @@ def _urgency(
             starts.insert(i, start)
             stops.insert(i, end)
             taken[start:end] = b"\x01" * (end - start)
-            matches.setdefault(cue.kind, []).append((Span(m.group(), start, end), cue.weight))
+            span = Span(text[start:end], start, end)
+            matches.setdefault(cue.kind, []).append((span, cue.weight))
     negative = sentiment_score < -0.05 or frustration >= 0.3
     if negative:
-        for m in _WEAK_REPEAT.finditer(text):
-            if not any(taken[m.start() : m.end()]):
-                matches.setdefault("repeat", []).append((Span(m.group(), *m.span()), 0.2))
-    relaxers = [Span(m.group(), *m.span()) for m in _RELAX.finditer(text)]
+        for m in _WEAK_REPEAT.finditer(text, lowered):
+            start, end = m.span()
+            if not any(taken[start:end]):
+                matches.setdefault("repeat", []).append((Span(text[start:end], start, end), 0.2))
+    relaxers = [Span(text[m.start() : m.end()], *m.span()) for m in _RELAX.finditer(text, lowered)]
 
     evidence: list[Evidence] = []
     reasons: list[str] = []
@@ -328,23 +348,20 @@ _ACRONYMS = _wordset(
 _CAPS_WORD = re.compile(r"\b[A-Z][A-Z']{2,}\b")
 _EXCLAIM = re.compile(r"!")
 _REPEATED_PUNCT = re.compile(r"[!?]{2,}")
-_STRETCHED = re.compile(r"\b\w*([a-z])\1\1\w*\b", re.IGNORECASE)
-_STRONG_INTENSIFIERS = re.compile(
+_STRETCHED = _pattern(r"\b\w*([a-z])\1\1\w*\b")
+_STRONG_INTENSIFIERS = _pattern(
     r"\b(?:absolutely|extremely|completely|totally|utterly|incredibly|ridiculous(?:ly)?"
     r"|seriously|insanely|unbelievabl[ey]|beyond|truly|deeply|hugely|massively|terribly"
     r"|awfully|horribly|thoroughly|entirely|the (?:worst|best)|never ever|at all"
-    r"|so+ much|disgusting|outrageous|unacceptable|appalling|shocking|furious|livid)\b",
-    re.IGNORECASE,
+    r"|so+ much|disgusting|outrageous|unacceptable|appalling|shocking|furious|livid)\b"
 )
-_MILD_INTENSIFIERS = re.compile(
+_MILD_INTENSIFIERS = _pattern(
     r"\b(?:very|really|super|such a|so(?= (?!(?:i|we|you|they|he|she|it|that|the|a|an|my|our"
-    r"|if|far|as|to|on|what|now|then|there|this|many|much)\b)[a-z]))\b",
-    re.IGNORECASE,
+    r"|if|far|as|to|on|what|now|then|there|this|many|much)\b)[a-z]))\b"
 )
-_PROFANITY = re.compile(
+_PROFANITY = _pattern(
     r"\b(?:f+u+c+k+\w*|shit\w*|bullshit|crap(?:py)?|damn(?:ed)?|goddamn\w*|bloody|bollocks"
-    r"|piss(?:ed)?|bastards?|arse(?:hole)?s?|ass(?:hole)?s?|wtf|ffs|bugger|twats?|wankers?)\b",
-    re.IGNORECASE,
+    r"|piss(?:ed)?|bastards?|arse(?:hole)?s?|ass(?:hole)?s?|wtf|ffs|bugger|twats?|wankers?)\b"
 )
 
 
@@ -363,8 +380,14 @@ def _intensity(
     reasons: list[str] = []
     contributions: list[float] = []
 
-    def spans(pattern: re.Pattern[str]) -> list[Span]:
-        return [Span(m.group(), *m.span()) for m in pattern.finditer(text)]
+    lowered = text.lower()
+
+    def spans(pattern: re.Pattern[str] | _Pattern) -> list[Span]:
+        if isinstance(pattern, _Pattern):
+            found = pattern.finditer(text, lowered)
+        else:
+            found = pattern.finditer(text)
+        return [Span(text[m.start() : m.end()], *m.span()) for m in found]
 
     exclaims = spans(_EXCLAIM)
     if exclaims:
@@ -384,9 +407,9 @@ def _intensity(
             Evidence("intensity", s, c / len(runs), "repeated punctuation") for s in runs
         )
     caps = [s for s in spans(_CAPS_WORD) if s.text.strip("'") not in _ACRONYMS]
-    letters = [c for c in text if c.isalpha()]
-    shouting = len(letters) >= 8 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
     if caps:
+        letters = sum(map(str.isalpha, text))
+        shouting = letters >= 8 and sum(map(str.isupper, text)) >= 0.8 * letters
         c = 0.45 if shouting else _capped(len(caps), 0.15, 0.4)
         contributions.append(c)
         what = "writes in capitals" if shouting else "writes words in capitals"

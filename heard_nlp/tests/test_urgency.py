@@ -256,3 +256,14 @@ def test_it_masks_profanity_in_reasons() -> None:
         "profanity (f***)",
         "profanity (s***)",
     ]
+
+
+@pytest.mark.parametrize("prefix", ["", "İstanbul office: "])
+def test_it_finds_cues_in_any_case_with_spans_on_the_original_text(prefix: str) -> None:
+    # "İ" lower-cases to two characters; the cue spans must still index the original text.
+    text = prefix + "I was CHARGED TWICE and this is URGENT, I'm Calling My Lawyer"
+    intensity, urgency, evidence = rate(text, -0.6)
+    assert {"charged twice", "urgent", "lawyer"} <= set(urgency_spans(evidence))
+    assert "CHARGED TWICE" in [e.span.text for e in evidence]
+    assert urgency.level == "high"
+    assert intensity.level in ("medium", "high")
