@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "heard.core",
     "heard.accounts",
     "heard.orgs",
+    "heard.surveys",
 ]
 
 MIDDLEWARE = [

@@ -10,5 +10,6 @@ urlpatterns = [
     path("account/", include("heard.accounts.urls")),
     path("", include((invitation_urlpatterns, "invitations"))),
     path("", include("heard.orgs.urls")),
+    path("", include("heard.surveys.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -22,6 +22,9 @@ PUBLIC = {
     "accounts:password_reset_confirm",
     "accounts:password_reset_complete",
     "invitations:accept_invitation",
+    # Survey links: the link itself is the key (tested in heard/surveys/tests/test_answer_view.py).
+    "surveys:answer",
+    "surveys:answer_done",
 }
 # Operator pages (Django admin, task list) answer with their own sign-in redirect.
 SKIP_PREFIXES = ("admin:", "django-admin")
@@ -53,15 +56,20 @@ def _org_a_ids(world: World) -> dict[str, int]:
     from django.utils import timezone
 
     Invitation.objects.create(organization=world.org, person=invited, expires_at=timezone.now())
+    from heard.surveys.tests.helpers import open_survey
+
+    survey = open_survey(world.org)
     return {
         "person_id": world.employee.pk,
         "team_id": world.team.pk,
         "import_id": roster.pk,
+        "survey_id": survey.pk,
+        "question_id": survey.questions.first().pk,  # type: ignore[union-attr]
     }
 
 
 def _fill(route: str, ids: dict[str, int]) -> str | None:
-    path = "/" + route
+    path = "/" + route.replace("<slug:action>", "close")
     for name, value in ids.items():
         path = path.replace(f"<int:{name}>", str(value))
     return None if "<" in path else path

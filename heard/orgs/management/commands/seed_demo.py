@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from heard.orgs.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_SLUG, build_demo
 from heard.orgs.models import Organization
+from heard.surveys.demo import build_survey_demo
 
 
 class Command(BaseCommand):
@@ -37,10 +38,11 @@ class Command(BaseCommand):
             existing.delete()
         started = time.perf_counter()
         org = build_demo(people=people)
+        build_survey_demo(org)
         seconds = time.perf_counter() - started
         self.stdout.write(
             f"Loaded {org.name} with {org.people.count()} people in {org.teams.count()} teams "
-            f"({seconds:.1f} s). Demo password: {DEMO_PASSWORD}"
+            f"and {org.surveys.count()} surveys ({seconds:.1f} s). Demo password: {DEMO_PASSWORD}"
         )
         for role, email in DEMO_LOGINS.items():
             self.stdout.write(f"  {role:<9} {email}")

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SurveysConfig(AppConfig):
+    name = "heard.surveys"
+    label = "surveys"
+    verbose_name = "Surveys"

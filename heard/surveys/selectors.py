@@ -1,0 +1,473 @@
+"""Reads for surveys. Every number that leaves here has been through the privacy engine
+(`heard.privacy`): results, participation and comments alike; the pages, the exports and
+the API all call these functions, never the tables directly."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+
+from heard.orgs.models import Organization, Person, Team
+from heard.orgs.selectors import team_ids_led_by
+from heard.privacy import Decision, GroupSet, PrivacyPolicy, decide, participation_step
+from heard.surveys import library
+from heard.surveys.models import Answer, Kind, Question, Response, Survey
+
+SCOPE = "*"
+SEGMENTS = {
+    "tenure": ("tenure_band", "Tenure"),
+    "location": ("location", "Location"),
+    "customer_facing": ("customer_facing", "Works with customers"),
+}
+BY_CHOICES = [("teams", "Teams"), *((key, label) for key, (_, label) in SEGMENTS.items())]
+
+
+def policy_for(org: Organization) -> PrivacyPolicy:
+    return PrivacyPolicy(min_group_size=org.min_group_size)
+
+
+def visible_team_ids(viewer: Person) -> set[int] | None:
+    """The teams whose results a person may see: None means the whole organisation."""
+    if viewer.is_admin:
+        return None
+    if viewer.is_manager:
+        return team_ids_led_by(viewer)
+    return set()
+
+
+def can_see_results(viewer: Person) -> bool:
+    return viewer.is_admin or bool(team_ids_led_by(viewer))
+
+
+# --- participation ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParticipationRow:
+    label: str
+    invited: int
+    shown: int | None  # answered, rounded down to a step of k; None when fewer than k invited
+
+
+@dataclass(frozen=True)
+class Participation:
+    step: int
+    overall: ParticipationRow | None
+    teams: list[ParticipationRow]
+
+
+def participation(survey: Survey, viewer: Person) -> Participation | None:
+    """Participation by team, in steps of k, so a counter never shows who just answered."""
+    if survey.status == "draft":
+        return None
+    policy = policy_for(survey.organization)
+    visible = visible_team_ids(viewer)
+    invitations = survey.invitations.all()
+    if visible is not None:
+        invitations = invitations.filter(team_id__in=visible)
+    counts = invitations.values("team_id").annotate(
+        invited=Count("id"), answered=Count("id", filter=Q(answered=True))
+    )
+    names = dict(Team.objects.for_org(survey.organization).values_list("id", "name"))
+    rows: list[ParticipationRow] = []
+    total_invited = total_answered = 0
+    for entry in sorted(counts, key=lambda e: names.get(e["team_id"], "")):
+        total_invited += entry["invited"]
+        total_answered += entry["answered"]
+        step = participation_step(entry["answered"], entry["invited"], policy)
+        label = names.get(entry["team_id"], "No team")
+        rows.append(ParticipationRow(label, entry["invited"], step[0] if step else None))
+    overall_step = participation_step(total_answered, total_invited, policy)
+    overall = ParticipationRow("Everyone", total_invited, overall_step[0]) if overall_step else None
+    return Participation(policy.min_group_size, overall, rows)
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DimensionInfo:
+    key: str
+    label: str
+    description: str
+    scale: str  # the kind of its items: likert5, who5, cbi
+
+
+@dataclass(frozen=True)
+class Cell:
+    mean: float | None
+    favourable: int | None  # percent
+    n: int
+
+
+@dataclass
+class Row:
+    key: str
+    label: str
+    decision: Decision
+    cells: dict[str, Cell] = field(default_factory=dict)
+    enps: float | None = None
+    depth: int = 0
+
+
+@dataclass
+class Results:
+    survey: Survey
+    policy: PrivacyPolicy
+    scope_key: str
+    scope_label: str
+    by: str
+    scope: Row
+    rows: list[Row]
+    dimensions: list[DimensionInfo]
+    scopes: list[tuple[str, str]]  # (key, label) the viewer may choose
+    previous: dict[str, Cell] | None  # the same scope in the previous run, where shown
+    previous_title: str = ""
+    items: list[dict[str, Any]] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+    comments_decision: Decision | None = None
+    respondents: int = 0
+
+
+def survey_dimensions(survey: Survey) -> list[DimensionInfo]:
+    """The dimensions this survey's questions measure, in question order."""
+    known: dict[str, tuple[str, str]] = {}
+    for instrument in library.instruments().values():
+        for dim in instrument.dimensions:
+            known[dim.key] = (dim.label, dim.description)
+    seen: dict[str, DimensionInfo] = {}
+    for question in survey.questions.all():
+        if question.dimension and question.dimension not in seen and question.kind != Kind.SCALE10:
+            label, description = known.get(
+                question.dimension, (question.dimension.replace("_", " ").capitalize(), "")
+            )
+            seen[question.dimension] = DimensionInfo(
+                question.dimension, label, description, question.kind
+            )
+    return list(seen.values())
+
+
+@dataclass(frozen=True)
+class _ResponseRow:
+    id: Any
+    team_id: int | None
+    segments: dict[str, str]
+    scores: dict[str, dict[str, float]]
+    enps: int | None
+
+
+def _responses(survey: Survey) -> list[_ResponseRow]:
+    rows = Response.objects.filter(survey=survey).values_list(
+        "id", "team_id", "tenure_band", "location", "customer_facing", "dimension_scores", "enps"
+    )
+    return [
+        _ResponseRow(
+            rid,
+            team_id,
+            {
+                "tenure": tenure or "Unknown",
+                "location": location or "Unknown",
+                "customer_facing": "Yes" if customer_facing else "No",
+            },
+            scores or {},
+            enps,
+        )
+        for rid, team_id, tenure, location, customer_facing, scores, enps in rows
+    ]
+
+
+@dataclass
+class _Teams:
+    names: dict[int, str]
+    parent: dict[int, int | None]  # parent among the visible teams, None for a visible root
+    members: dict[int, set[Any]]  # response ids in the team's whole subtree
+    whole_org: bool
+    own: dict[int, set[Any]] = field(default_factory=dict)  # the team's own members only
+    children: dict[int | None, list[int]] = field(default_factory=dict)
+
+
+def _team_groups(
+    org: Organization, visible: set[int] | None, responses: Sequence[_ResponseRow]
+) -> _Teams:
+    teams = list(Team.objects.for_org(org).values_list("id", "name", "parent_id"))
+    all_parent = {tid: parent for tid, _, parent in teams}
+    shown = {tid for tid, _, _ in teams} if visible is None else visible
+    parent = {tid: (all_parent[tid] if all_parent[tid] in shown else None) for tid in shown}
+    members: dict[int, set[Any]] = {tid: set() for tid in shown}
+    own: dict[int, set[Any]] = {tid: set() for tid in shown}
+    for response in responses:
+        if response.team_id in own:
+            own[response.team_id].add(response.id)
+        tid = response.team_id
+        while tid is not None:
+            if tid in members:
+                members[tid].add(response.id)
+            tid = all_parent.get(tid)
+    names = {tid: name for tid, name, _ in teams if tid in shown}
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for tid in sorted(shown, key=names.__getitem__):
+        children[parent[tid]].append(tid)
+    return _Teams(names, parent, members, visible is None, own, children)
+
+
+def _parents_first(teams: _Teams, root: int | None = None) -> list[tuple[int, int]]:
+    """(team id, depth) below `root` (None: the viewer's top teams), each parent before its
+    children, in the order a tree is read."""
+    order: list[tuple[int, int]] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for tid in teams.children.get(parent, []):
+            order.append((tid, depth))
+            walk(tid, depth + 1)
+
+    walk(root, 0)
+    return order
+
+
+def _own_key(team_id: int) -> str:
+    return f"team:{team_id}/own"
+
+
+def _key(team_id: int) -> str:
+    return f"team:{team_id}"
+
+
+def _build_groups(
+    scope: frozenset[Any], teams: _Teams, responses: Sequence[_ResponseRow]
+) -> GroupSet:
+    """Every group the viewer could ever be shown, decided together: each team subtree, and
+    inside it (and inside the whole scope) each segment value. Deciding them at once is what
+    stops one view being subtracted from another."""
+    groups = GroupSet(scope)
+    by_id = {r.id: r for r in responses}
+    order = [tid for tid, _ in _parents_first(teams)]
+    for tid in order:
+        parent = teams.parent[tid]
+        groups.add(
+            _key(tid),
+            teams.members[tid],
+            parent=_key(parent) if parent is not None else SCOPE,
+            family="teams",
+        )
+        if teams.children.get(tid):
+            # A team with sub-teams also has its own members: a part of its subtree, beside
+            # the sub-teams, so the sibling rule covers "team minus its sub-teams".
+            groups.add(_own_key(tid), teams.own[tid], parent=_key(tid), family="teams")
+    for parent_key, members in [(SCOPE, set(scope))] + [
+        (_key(tid), teams.members[tid]) for tid in order
+    ]:
+        for segment in SEGMENTS:
+            values: dict[str, set[Any]] = defaultdict(set)
+            for rid in members:
+                if rid in by_id:
+                    values[by_id[rid].segments[segment]].add(rid)
+            for value, ids in sorted(values.items()):
+                groups.add(
+                    f"{parent_key}|{segment}:{value}", ids, parent=parent_key, family=segment
+                )
+    return groups
+
+
+def _cells(
+    member_ids: Iterable[Any], by_id: dict[Any, _ResponseRow], dims: Sequence[DimensionInfo]
+) -> tuple[dict[str, Cell], float | None]:
+    totals: dict[str, list[float]] = {d.key: [0.0, 0.0, 0.0, 0.0] for d in dims}
+    enps_values: list[int] = []
+    for rid in member_ids:
+        response = by_id[rid]
+        for dim, entry in response.scores.items():
+            if dim in totals:
+                total = totals[dim]
+                total[0] += entry["sum"]
+                total[1] += entry["n"]
+                total[2] += entry["fav"]
+                total[3] += 1
+        if response.enps is not None:
+            enps_values.append(response.enps)
+    cells = {
+        key: Cell(
+            round(s / n, 2) if n else None,
+            round(100 * fav / n) if n else None,
+            int(people),
+        )
+        for key, (s, n, fav, people) in totals.items()
+    }
+    return cells, library.enps(enps_values)
+
+
+def survey_results(
+    survey: Survey, viewer: Person, *, scope_key: str = SCOPE, by: str = "teams"
+) -> Results | None:
+    """What `viewer` may see of a survey's results, through the privacy engine. None when
+    the viewer has no results to see (an employee, or a scope that is not theirs)."""
+    if not can_see_results(viewer):
+        return None
+    org = survey.organization
+    policy = policy_for(org)
+    visible = visible_team_ids(viewer)
+    responses = _responses(survey)
+    teams = _team_groups(org, visible, responses)
+    if visible is None:
+        scope = frozenset(r.id for r in responses)
+    else:
+        scope = frozenset(
+            rid for tid, ids in teams.members.items() if teams.parent[tid] is None for rid in ids
+        )
+    groups = _build_groups(scope, teams, responses)
+    decisions = decide(groups, policy.min_group_size)
+    by_id = {r.id: r for r in responses}
+    dims = survey_dimensions(survey)
+    scope_label = "Everyone you can see" if visible is not None else "Whole organisation"
+    scopes = [(SCOPE, scope_label)] + [
+        (_key(tid), teams.names[tid]) for tid in sorted(teams.names, key=teams.names.__getitem__)
+    ]
+    if scope_key not in dict(scopes):
+        return None
+    if by not in dict(BY_CHOICES):
+        by = "teams"
+    members_of = {SCOPE: set(scope), **{_key(t): m for t, m in teams.members.items()}}
+
+    def row(key: str, label: str, members: Iterable[Any], depth: int = 0) -> Row:
+        decision = decisions[key]
+        result = Row(key, label, decision, depth=depth)
+        if decision.shown:
+            result.cells, result.enps = _cells(members, by_id, dims)
+        return result
+
+    scope_row = row(scope_key, dict(scopes)[scope_key], members_of[scope_key])
+    rows: list[Row] = []
+    if by == "teams":
+        root = None if scope_key == SCOPE else int(scope_key.split(":")[1])
+        below = _parents_first(teams, root)
+        if root is not None and teams.children.get(root):
+            below.insert(0, (root, -1))  # only its own-members row, below
+        for tid, depth in below:
+            if depth >= 0:
+                label = teams.names[tid] + (" (with sub-teams)" if teams.children.get(tid) else "")
+                rows.append(row(_key(tid), label, teams.members[tid], depth))
+            if teams.children.get(tid):
+                own_label = f"{teams.names[tid]}: its own members"
+                rows.append(row(_own_key(tid), own_label, teams.own[tid], depth + 1))
+    else:
+        prefix = f"{scope_key}|{by}:"
+        for key in sorted(k for k in decisions if k.startswith(prefix)):
+            members = [
+                rid
+                for rid in members_of[scope_key]
+                if by_id[rid].segments[by] == key[len(prefix) :]
+            ]
+            rows.append(row(key, key[len(prefix) :], members))
+    results = Results(
+        survey=survey,
+        policy=policy,
+        scope_key=scope_key,
+        scope_label=dict(scopes)[scope_key],
+        by=by,
+        scope=scope_row,
+        rows=rows,
+        dimensions=dims,
+        scopes=scopes,
+        previous=None,
+        respondents=len(scope),
+    )
+    if scope_row.decision.shown:
+        results.items = _items(survey, _subtree(teams, scope_key))
+        if survey.previous_id:
+            results.previous, results.previous_title = _previous(survey, viewer, scope_key, dims)
+    results.comments, results.comments_decision = _comments(survey, scope, teams, scope_key, policy)
+    return results
+
+
+def _previous(
+    survey: Survey, viewer: Person, scope_key: str, dims: Sequence[DimensionInfo]
+) -> tuple[dict[str, Cell] | None, str]:
+    """The same scope in the previous run, decided by the same engine in that run: a change
+    is only shown where both runs show the cell."""
+    previous = survey.previous
+    if previous is None:
+        return None, ""
+    earlier = survey_results(previous, viewer, scope_key=scope_key, by="teams")
+    if earlier is None or not earlier.scope.decision.shown:
+        return None, previous.title
+    return earlier.scope.cells, previous.title
+
+
+def _subtree(teams: _Teams, scope_key: str) -> list[int] | None:
+    """Team ids under a scope key; None for the whole organisation (no filter needed)."""
+    if scope_key == SCOPE:
+        return None if teams.whole_org else list(teams.names)
+    root = int(scope_key.split(":")[1])
+    found, stack = [], [root]
+    while stack:
+        tid = stack.pop()
+        found.append(tid)
+        stack.extend(t for t, p in teams.parent.items() if p == tid)
+    return found
+
+
+def _items(survey: Survey, team_ids: list[int] | None) -> list[dict[str, Any]]:
+    """Per item: mean and favourable %, for a scope the engine has already shown."""
+    questions = [q for q in survey.questions.all() if q.is_scored]
+    answers = Answer.objects.filter(response__survey=survey, score__isnull=False)
+    if team_ids is not None:
+        answers = answers.filter(response__team_id__in=team_ids)
+    stats = {
+        row["question_id"]: row
+        for row in answers.values("question_id").annotate(
+            n=Count("id"), total=Sum("score"), fav=Count("id", filter=Q(favourable=True))
+        )
+    }
+    items = []
+    for question in questions:
+        row = stats.get(question.pk)
+        n = row["n"] if row else 0
+        items.append(
+            {
+                "question": question,
+                "n": n,
+                "mean": round(row["total"] / n, 2) if row and n else None,
+                "favourable": round(100 * row["fav"] / n) if row and n else None,
+            }
+        )
+    return items
+
+
+def _comments(
+    survey: Survey, scope: frozenset[Any], teams: _Teams, scope_key: str, policy: PrivacyPolicy
+) -> tuple[list[str], Decision]:
+    """Comments for a team scope (never a demographic filter). The engine decides on the
+    people who wrote comments, with the comment threshold; comments come shuffled, so their
+    order says nothing."""
+    written: dict[Any, list[str]] = defaultdict(list)
+    rows = Answer.objects.filter(response__survey=survey, question__kind=Kind.TEXT).exclude(text="")
+    for rid, text in rows.values_list("response_id", "text"):
+        if rid in scope:
+            written[rid].append(text)
+    writers = frozenset(written)
+    groups = GroupSet(writers)
+    for tid, _ in _parents_first(teams):
+        parent = teams.parent[tid]
+        groups.add(
+            _key(tid),
+            teams.members[tid] & writers,
+            parent=_key(parent) if parent is not None else SCOPE,
+            family="teams",
+        )
+        if teams.children.get(tid):
+            groups.add(_own_key(tid), teams.own[tid] & writers, parent=_key(tid), family="teams")
+    decision = decide(groups, policy.comment_threshold)[scope_key]
+    if not decision.shown:
+        return [], decision
+    members = writers if scope_key == SCOPE else teams.members[int(scope_key.split(":")[1])]
+    texts = [text for rid in members if rid in written for text in written[rid]]
+    random.SystemRandom().shuffle(texts)
+    return texts, decision
+
+
+def questions_of(survey: Survey) -> list[Question]:
+    return list(survey.questions.all())

@@ -1,0 +1,222 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from heard.orgs.access import OrgRequest, admin_required, get_for_org_or_404, manager_required
+from heard.orgs.services.audit import audit_record
+from heard.orgs.views import _add_service_errors, _error_text
+from heard.surveys import selectors, services
+from heard.surveys.forms import QuestionForm, SurveyForm, parse_answers, scale_choices
+from heard.surveys.models import Kind, Status, Survey
+
+
+@require_GET
+@manager_required
+def survey_list(request: OrgRequest) -> HttpResponse:
+    surveys = (
+        Survey.objects.for_org(request.org)
+        .annotate(
+            invited=Count("invitations", distinct=True),
+            answered=Count("invitations", filter=Q(invitations__answered=True), distinct=True),
+        )
+        .order_by("-opens_on", "-pk")
+    )
+    return render(request, "surveys/survey_list.html", {"surveys": surveys})
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def survey_create(request: OrgRequest) -> HttpResponse:
+    form = SurveyForm(request.POST or None, org=request.org)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            survey = services.survey_create(
+                org=request.org,
+                title=data["title"],
+                template=data["template"],
+                mode=data["mode"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                recurrence=data["recurrence"],
+                audience=data["audience"],
+                audience_teams=data["audience_teams"],
+                created_by=request.person,
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, "Draft saved. Check the questions, then open it.")
+            return redirect("surveys:survey_detail", survey_id=survey.pk)
+    return render(request, "surveys/survey_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def survey_detail(request: OrgRequest, survey_id: int) -> HttpResponse:
+    survey = get_for_org_or_404(Survey.objects.all(), request.org, pk=survey_id)
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.question_add(
+                survey=survey,
+                kind=data["kind"],
+                text=data["text"],
+                options=data["options"].splitlines(),
+                required=data["required"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, "Question added.")
+            return redirect("surveys:survey_detail", survey_id=survey.pk)
+    context = {
+        "survey": survey,
+        "questions": survey.questions.all(),
+        "form": form,
+        "participation": selectors.participation(survey, request.person),
+    }
+    return render(request, "surveys/survey_detail.html", context)
+
+
+@require_POST
+@admin_required
+def question_remove(request: OrgRequest, survey_id: int, question_id: int) -> HttpResponse:
+    survey = get_for_org_or_404(Survey.objects.all(), request.org, pk=survey_id)
+    question = survey.questions.filter(pk=question_id).first()
+    if question is None:
+        raise Http404("Not found")
+    try:
+        services.question_remove(question=question)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect("surveys:survey_detail", survey_id=survey.pk)
+
+
+@require_POST
+@admin_required
+def survey_action(request: OrgRequest, survey_id: int, action: str) -> HttpResponse:
+    survey = get_for_org_or_404(Survey.objects.all(), request.org, pk=survey_id)
+    try:
+        if action == "open":
+            invited = services.survey_open(survey=survey)
+            messages.success(request, f"Open. {invited} people get their own link by email.")
+        elif action == "remind":
+            waiting = services.survey_remind(survey=survey)
+            messages.success(request, f"A reminder goes to the {waiting} who have not answered.")
+        elif action == "close":
+            services.survey_close(survey=survey)
+            messages.success(request, "Closed. Results are final.")
+        else:
+            raise Http404("Not found")
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect("surveys:survey_detail", survey_id=survey.pk)
+
+
+@require_GET
+@admin_required
+def survey_links(request: OrgRequest, survey_id: int) -> HttpResponse:
+    survey = get_for_org_or_404(Survey.objects.all(), request.org, pk=survey_id)
+    if survey.status != Status.OPEN:
+        raise Http404("Not found")
+    audit_record(
+        org=request.org,
+        actor=request.person,
+        action="survey.links_viewed",
+        subject=f"survey {survey.pk}",
+    )
+    invitations = survey.invitations.select_related("person").order_by("person__name")
+    rows = [(inv.person, services.link_url(inv)) for inv in invitations]
+    return render(request, "surveys/survey_links.html", {"survey": survey, "rows": rows})
+
+
+# --- answering: no sign-in, the link is the key ------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_from_link(token)
+    if invitation is None:
+        raise Http404("This link is not valid.")
+    survey = invitation.survey
+    org = survey.organization
+    context: dict[str, object] = {
+        "survey": survey,
+        "org": org,
+        "policy": selectors.policy_for(org),
+    }
+    if invitation.answered:
+        return render(request, "surveys/answer_done.html", {**context, "again": True})
+    if survey.status != Status.OPEN:
+        return render(request, "surveys/answer_closed.html", context, status=410)
+    questions = list(survey.questions.all())
+    answers: dict[int, services.CleanAnswer] = {}
+    errors: dict[int, str] = {}
+    preview: list[tuple[str, str]] = []
+    if request.method == "POST":
+        answers, errors = parse_answers(questions, request.POST)
+        comments = [a for a in answers.values() if a.question.kind == Kind.TEXT]
+        if not errors and comments and request.POST.get("step") != "send":
+            names = services.roster_names(org)
+            preview = [(a.question.text, services.comment_redact(a.text, names)) for a in comments]
+        elif not errors:
+            try:
+                services.response_submit(invitation=invitation, answers=answers)
+            except services.AlreadyAnswered:
+                return render(request, "surveys/answer_done.html", {**context, "again": True})
+            except services.SurveyNotOpen:
+                return render(request, "surveys/answer_closed.html", context, status=410)
+            return redirect("surveys:answer_done", token=token)
+    rows = [
+        {
+            "question": q,
+            "choices": scale_choices(q),
+            "error": errors.get(q.pk),
+            "value": answers[q.pk].value if q.pk in answers else None,
+            "picked": answers[q.pk].choices if q.pk in answers else (),
+            "text": answers[q.pk].text if q.pk in answers else "",
+        }
+        for q in questions
+    ]
+    context.update(rows=rows, errors=errors, preview=preview, token=token)
+    return render(request, "surveys/answer.html", context, status=400 if errors else 200)
+
+
+@require_GET
+def answer_done(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_from_link(token)
+    if invitation is None:
+        raise Http404("This link is not valid.")
+    org = invitation.survey.organization
+    context = {"survey": invitation.survey, "org": org, "policy": selectors.policy_for(org)}
+    return render(request, "surveys/answer_done.html", context)
+
+
+@require_GET
+@manager_required
+def survey_results(request: OrgRequest, survey_id: int) -> HttpResponse:
+    survey = get_for_org_or_404(
+        Survey.objects.exclude(status=Status.DRAFT), request.org, pk=survey_id
+    )
+    results = selectors.survey_results(
+        survey,
+        request.person,
+        scope_key=request.GET.get("scope", selectors.SCOPE),
+        by=request.GET.get("by", "teams"),
+    )
+    if results is None:
+        raise Http404("Not found")
+    context = {
+        "survey": survey,
+        "results": results,
+        "by_choices": selectors.BY_CHOICES,
+        "participation": selectors.participation(survey, request.person),
+    }
+    return render(request, "surveys/survey_results.html", context)
