@@ -60,6 +60,8 @@ class PrivacyPolicy:
 
 @dataclass(frozen=True)
 class Decision:
+    """Whether one group may be shown to one viewer, and if not, why."""
+
     key: str
     shown: bool
     n: int | None  # the group's size when shown; None when hidden
@@ -178,7 +180,7 @@ def decide(groups: GroupSet, threshold: int) -> dict[str, Decision]:
     """Decide which groups of one viewer are shown, "*" included, keyed as they were added.
 
     `threshold` is `policy.min_group_size` for scores and `policy.comment_threshold` for
-    comments. The result does not depend on the order in which rules find their cases.
+    comments. The same groups, added in the same order, always get the same decisions.
     """
     if isinstance(threshold, bool) or not isinstance(threshold, int):
         raise TypeError("threshold must be an integer")
@@ -220,8 +222,9 @@ class _Decider:
             }
             for index, families in enumerate(groups._families)
         ]
-        # Subtraction masks, see `_refresh`: bit v < threshold is set when v people of a group
-        # can be left over after subtracting shown groups; bit `threshold` stands for "or more".
+        # Subtraction masks (see `_subtraction_sweep`): bit v < threshold is set when v people
+        # of a group can be left over after subtracting shown groups; bit `threshold` stands
+        # for "threshold or more".
         self.big = 1 << threshold
         self.leaks = (self.big - 1) & ~1  # 1 .. threshold - 1 people left over
         self.mask = [0] * len(self.size)
@@ -230,18 +233,25 @@ class _Decider:
         # the stale parts of a group (all added after it) come out first.
         self.dirty: set[int] = set()
         self.dirty_heap: list[int] = []
+        # Groups with the same people under different keys (a team's band, and the same band
+        # of its parent team when nobody else there has it) show the same number, so they are
+        # shown or hidden together.
+        self.same_people: dict[frozenset[Hashable], list[int]] = {}
 
     def run(self) -> dict[str, Decision]:
         self._single_groups()
+        for index, members in enumerate(self.groups._members):
+            if self.shown[index]:
+                self.same_people.setdefault(members, []).append(index)
         self._nested_pairs()
         self._sibling_remainders()
         for index in reversed(range(len(self.size))):
             self._compute_mask(index)
         self.dirty.clear()
         self.dirty_heap.clear()
-        # Hiding a group never undoes the two rules above (it only removes shown pairs and adds
-        # at least `threshold` people to a remainder), but it can open a new subtraction
-        # through the hidden group, so the subtraction sweep runs until it hides nothing.
+        # Hiding a group never undoes a rule: it takes a number away (a shown pair, a way to
+        # subtract) or adds at least `threshold` people to a remainder. So one bottom-up
+        # sweep finds every case; the second one checks that it did.
         while self._subtraction_sweep():
             pass
         return {
@@ -259,9 +269,11 @@ class _Decider:
         return REASONS[rule].format(threshold=self.threshold)
 
     def _hide(self, index: int, rule: str) -> None:
-        self.shown[index] = False
-        self.rule[index] = rule
-        self._mark_dirty(index)
+        for same in self.same_people.get(self.groups._members[index], [index]):
+            if self.shown[same]:
+                self.shown[same] = False
+                self.rule[same] = rule
+                self._mark_dirty(same)
 
     def _single_groups(self) -> None:
         """Rules 1 to 3: empty, small, and a rest of the scope that is too small."""
@@ -309,6 +321,8 @@ class _Decider:
                 if kind != "family":
                     continue
                 hidden = sum(self.size[part] for part in parts if not self.shown[part])
+                # A shown part holds at least `threshold` people, so one more hidden part is
+                # always enough.
                 if 0 < hidden < self.threshold:
                     shown_parts = [part for part in parts if self.shown[part]]
                     if shown_parts:

@@ -16,6 +16,7 @@ from heard.orgs.models import Organization, Person, Team
 from heard.orgs.selectors import team_ids_led_by
 from heard.privacy import Decision, GroupSet, PrivacyPolicy, decide, participation_step
 from heard.surveys import library
+from heard.surveys.insights import CommentInsights, Driver, comment_insights, enps_drivers
 from heard.surveys.models import Answer, Kind, Question, Response, Survey
 
 SCOPE = "*"
@@ -132,6 +133,8 @@ class Results:
     comments: list[str] = field(default_factory=list)
     comments_decision: Decision | None = None
     respondents: int = 0
+    insights: CommentInsights | None = None
+    drivers: list[Driver] = field(default_factory=list)
 
 
 def survey_dimensions(survey: Survey) -> list[DimensionInfo]:
@@ -301,7 +304,12 @@ def _cells(
 
 
 def survey_results(
-    survey: Survey, viewer: Person, *, scope_key: str = SCOPE, by: str = "teams"
+    survey: Survey,
+    viewer: Person,
+    *,
+    scope_key: str = SCOPE,
+    by: str = "teams",
+    with_insights: bool = True,
 ) -> Results | None:
     """What `viewer` may see of a survey's results, through the privacy engine. None when
     the viewer has no results to see (an employee, or a scope that is not theirs)."""
@@ -379,7 +387,13 @@ def survey_results(
         results.items = _items(survey, _subtree(teams, scope_key))
         if survey.previous_id:
             results.previous, results.previous_title = _previous(survey, viewer, scope_key, dims)
+        results.drivers = enps_drivers(
+            [(by_id[rid].scores, by_id[rid].enps) for rid in members_of[scope_key]],
+            [d.key for d in dims],
+        )
     results.comments, results.comments_decision = _comments(survey, scope, teams, scope_key, policy)
+    if results.comments and with_insights:
+        results.insights = comment_insights(results.comments)
     return results
 
 
@@ -391,7 +405,7 @@ def _previous(
     previous = survey.previous
     if previous is None:
         return None, ""
-    earlier = survey_results(previous, viewer, scope_key=scope_key, by="teams")
+    earlier = survey_results(previous, viewer, scope_key=scope_key, by="teams", with_insights=False)
     if earlier is None or not earlier.scope.decision.shown:
         return None, previous.title
     return earlier.scope.cells, previous.title

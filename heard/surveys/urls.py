@@ -11,6 +11,11 @@ urlpatterns = [
     path("surveys/<int:survey_id>/links/", views.survey_links, name="survey_links"),
     path("surveys/<int:survey_id>/results/", views.survey_results, name="survey_results"),
     path(
+        "surveys/<int:survey_id>/results.<slug:fmt>",
+        views.survey_results_export,
+        name="survey_results_export",
+    ),
+    path(
         "surveys/<int:survey_id>/questions/<int:question_id>/remove/",
         views.question_remove,
         name="question_remove",

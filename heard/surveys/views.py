@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from heard.orgs.access import OrgRequest, admin_required, get_for_org_or_404, manager_required
 from heard.orgs.services.audit import audit_record
 from heard.orgs.views import _add_service_errors, _error_text
-from heard.surveys import selectors, services
+from heard.surveys import exports, selectors, services
 from heard.surveys.forms import QuestionForm, SurveyForm, parse_answers, scale_choices
 from heard.surveys.models import Kind, Status, Survey
 
@@ -220,3 +220,36 @@ def survey_results(request: OrgRequest, survey_id: int) -> HttpResponse:
         "participation": selectors.participation(survey, request.person),
     }
     return render(request, "surveys/survey_results.html", context)
+
+
+@require_GET
+@manager_required
+def survey_results_export(request: OrgRequest, survey_id: int, fmt: str) -> HttpResponse:
+    """The results page's numbers as CSV or PDF: the same selector, so the same engine."""
+    survey = get_for_org_or_404(
+        Survey.objects.exclude(status=Status.DRAFT), request.org, pk=survey_id
+    )
+    results = selectors.survey_results(
+        survey,
+        request.person,
+        scope_key=request.GET.get("scope", selectors.SCOPE),
+        by=request.GET.get("by", "teams"),
+    )
+    if results is None or fmt not in ("csv", "pdf"):
+        raise Http404("Not found")
+    audit_record(
+        org=request.org,
+        actor=request.person,
+        action="survey.results_exported",
+        subject=f"survey {survey.pk}",
+        detail={"format": fmt, "scope": results.scope_key, "by": results.by},
+    )
+    name = f"heard-results-{survey.pk}-{results.by}"
+    if fmt == "csv":
+        response = HttpResponse(
+            exports.results_csv(results), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(exports.results_pdf(results), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

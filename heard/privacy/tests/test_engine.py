@@ -423,6 +423,26 @@ def test_it_defeats_a_band_across_linked_teams() -> None:
     assert subtractions(org.members, decisions, K) == []
 
 
+def test_it_hides_the_same_people_under_every_key() -> None:
+    # Nobody in the parent team outside the sub-team is long-tenured, so parent/long and
+    # sub/long are the same people; hiding one of them alone would hide nothing.
+    sub_long, sub_short, sub_new, parent_short = people(6), people(6), people(2), people(9)
+    org = Org(sub_long, sub_short, sub_new, parent_short, people(40))
+    org.add("parent", sub_long | sub_short | sub_new | parent_short)
+    org.add("parent/long", sub_long, parent="parent", family="tenure")
+    org.add("sub", sub_long | sub_short | sub_new, parent="parent", family="teams")
+    org.add("sub/long", sub_long, parent="sub", family="tenure")
+    org.add("sub/short", sub_short, parent="sub", family="tenure")
+    org.add("sub/new", sub_new, parent="sub", family="tenure")
+    decisions = org.decide()
+    assert hidden(decisions) == {
+        "sub/new": "small",
+        "sub/long": "sibling",
+        "parent/long": "sibling",
+    }
+    assert subtractions(org.members, decisions, K) == []
+
+
 def test_it_hides_a_team_of_four_and_its_sibling() -> None:
     four, sibling, elsewhere = people(4), people(10), people(30)
     org = Org(four, sibling, elsewhere)

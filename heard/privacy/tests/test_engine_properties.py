@@ -191,3 +191,27 @@ def test_it_never_shows_numbers_that_subtract_to_fewer_than_the_threshold(
     policy = PrivacyPolicy(min_group_size=k)
     for threshold in (policy.min_group_size, policy.comment_threshold):
         check(page, decide(groups, threshold), threshold)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    org=organisations(),
+    k=st.integers(3, 8),
+    linked=st.booleans(),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_it_stays_safe_when_a_page_hides_more(
+    org: Organisation, k: int, linked: bool, seed: int
+) -> None:
+    # Hiding takes numbers away and never opens a subtraction, so a page may hide more than
+    # the engine asks (say, what the organisation-wide decision hides) and stay safe.
+    groups, page = build_page(org, None, linked=linked)
+    decisions = decide(groups, k)
+    rng = random.Random(seed)
+    more = {
+        key: Decision(key=key, shown=False, n=None, reason="Hidden.", rule="sibling")
+        if decision.shown and rng.random() < 0.3
+        else decision
+        for key, decision in decisions.items()
+    }
+    check(page, more, k)

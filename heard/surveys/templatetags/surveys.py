@@ -35,3 +35,8 @@ def delta(now: int, before: int) -> str:
 @register.filter
 def by_label(by: str) -> str:
     return dict(BY_CHOICES).get(by, by).lower()
+
+
+@register.filter
+def dim_label(dimensions: list[Any], key: str) -> str:
+    return next((d.label for d in dimensions if d.key == key), key)
