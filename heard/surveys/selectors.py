@@ -17,7 +17,7 @@ from heard.orgs.selectors import team_ids_led_by
 from heard.privacy import Decision, GroupSet, PrivacyPolicy, decide, participation_step
 from heard.surveys import library
 from heard.surveys.insights import CommentInsights, Driver, comment_insights, enps_drivers
-from heard.surveys.models import Answer, Kind, Question, Response, Survey
+from heard.surveys.models import Answer, Kind, Question, Response, Survey, SurveyInvitation
 
 SCOPE = "*"
 SEGMENTS = {
@@ -129,6 +129,7 @@ class Results:
     scopes: list[tuple[str, str]]  # (key, label) the viewer may choose
     previous: dict[str, Cell] | None  # the same scope in the previous run, where shown
     previous_title: str = ""
+    previous_hidden_reason: str = ""
     items: list[dict[str, Any]] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
     comments_decision: Decision | None = None
@@ -386,7 +387,9 @@ def survey_results(
     if scope_row.decision.shown:
         results.items = _items(survey, _subtree(teams, scope_key))
         if survey.previous_id:
-            results.previous, results.previous_title = _previous(survey, viewer, scope_key, dims)
+            results.previous, results.previous_title, results.previous_hidden_reason = _previous(
+                survey, viewer, scope_key
+            )
         results.drivers = enps_drivers(
             [(by_id[rid].scores, by_id[rid].enps) for rid in members_of[scope_key]],
             [d.key for d in dims],
@@ -398,17 +401,25 @@ def survey_results(
 
 
 def _previous(
-    survey: Survey, viewer: Person, scope_key: str, dims: Sequence[DimensionInfo]
-) -> tuple[dict[str, Cell] | None, str]:
+    survey: Survey, viewer: Person, scope_key: str
+) -> tuple[dict[str, Cell] | None, str, str]:
     """The same scope in the previous run, decided by the same engine in that run: a change
-    is only shown where both runs show the cell."""
+    is only shown where both runs show the scope, and the people in it did not change by
+    fewer than k. Returns (cells, the previous run's title, why no change is shown)."""
     previous = survey.previous
     if previous is None:
-        return None, ""
+        return None, "", ""
+    k = survey.organization.min_group_size
+    if not _same_people(survey, previous, viewer, scope_key):
+        reason = (
+            f"No change since “{previous.title}” is shown: fewer than {k} people joined or "
+            "left this group in between, so comparing the two could single them out."
+        )
+        return None, previous.title, reason
     earlier = survey_results(previous, viewer, scope_key=scope_key, by="teams", with_insights=False)
     if earlier is None or not earlier.scope.decision.shown:
-        return None, previous.title
-    return earlier.scope.cells, previous.title
+        return None, previous.title, f"“{previous.title}” is hidden for this group."
+    return earlier.scope.cells, previous.title, ""
 
 
 def _subtree(teams: _Teams, scope_key: str) -> list[int] | None:
@@ -420,8 +431,25 @@ def _subtree(teams: _Teams, scope_key: str) -> list[int] | None:
     while stack:
         tid = stack.pop()
         found.append(tid)
-        stack.extend(t for t, p in teams.parent.items() if p == tid)
+        stack.extend(teams.children.get(tid, []))
     return found
+
+
+def _same_people(survey: Survey, previous: Survey, viewer: Person, scope_key: str) -> bool:
+    """Whether the people invited in a scope changed by 0 or at least k between two runs.
+    A change of 1 to k-1 people (someone joined or left) would let the two runs' results be
+    subtracted to single them out, so no change is shown then."""
+    invitations = SurveyInvitation.objects.filter(survey__in=[survey, previous])
+    if scope_key != SCOPE:
+        teams = _team_groups(survey.organization, visible_team_ids(viewer), [])
+        invitations = invitations.filter(team_id__in=_subtree(teams, scope_key) or [])
+    elif (visible := visible_team_ids(viewer)) is not None:
+        invitations = invitations.filter(team_id__in=visible)
+    people: dict[int, set[int]] = {survey.pk: set(), previous.pk: set()}
+    for survey_id, person_id in invitations.values_list("survey_id", "person_id"):
+        people[survey_id].add(person_id)
+    moved = len(people[survey.pk] ^ people[previous.pk])
+    return moved == 0 or moved >= survey.organization.min_group_size
 
 
 def _items(survey: Survey, team_ids: list[int] | None) -> list[dict[str, Any]]:

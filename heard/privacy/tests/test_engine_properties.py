@@ -129,6 +129,10 @@ def check(page: Page, decisions: dict[str, Decision], threshold: int) -> None:
     def too_few(count: int) -> bool:
         return 0 < count < threshold
 
+    # The same people are never shown under one key and hidden under another.
+    shown_people = {members[key] for key in visible}
+    for key in set(members) - visible:
+        assert members[key] not in shown_people, key
     # The rest of the scope.
     for key in visible:
         assert not too_few(len(scope - members[key])), key
@@ -208,9 +212,13 @@ def test_it_stays_safe_when_a_page_hides_more(
     groups, page = build_page(org, None, linked=linked)
     decisions = decide(groups, k)
     rng = random.Random(seed)
+    shown_people = sorted(
+        {page.members[key] for key, decision in decisions.items() if decision.shown}, key=sorted
+    )
+    hide = {people for people in shown_people if rng.random() < 0.3}
     more = {
         key: Decision(key=key, shown=False, n=None, reason="Hidden.", rule="sibling")
-        if decision.shown and rng.random() < 0.3
+        if page.members[key] in hide
         else decision
         for key, decision in decisions.items()
     }
