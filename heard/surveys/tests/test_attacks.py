@@ -87,7 +87,7 @@ def test_parent_minus_child_reveals_nothing(world: World) -> None:
 
 
 def test_two_overlapping_filters_reveal_nothing(world: World) -> None:
-    parent, child, own, sub = _world_with_tree(world)
+    parent, _child, own, sub = _world_with_tree(world)
     others = [make_person(world.org, team=parent) for _ in range(6)]
     survey = open_survey(world.org)
     answer_all(survey, own + sub + others)
@@ -114,7 +114,7 @@ def test_a_team_of_four_is_hidden_everywhere_with_its_next_smallest_sibling(
 
 
 def test_the_export_shows_exactly_what_the_page_shows(world: World, admin_client: Client) -> None:
-    parent, child, own, sub = _world_with_tree(world)
+    parent, _child, own, sub = _world_with_tree(world)
     others = [make_person(world.org, team=parent) for _ in range(6)]
     survey = open_survey(world.org)
     answer_all(survey, own + sub + others)
