@@ -69,7 +69,9 @@ def _org_a_ids(world: World) -> dict[str, int]:
 
 
 def _fill(route: str, ids: dict[str, int]) -> str | None:
-    path = "/" + route.replace("<slug:action>", "close").replace("<slug:fmt>", "csv")
+    path = "/" + route.replace("<slug:action>", "close").replace("<slug:fmt>", "csv").replace(
+        "<slug:which>", "interview"
+    )
     for name, value in ids.items():
         path = path.replace(f"<int:{name}>", str(value))
     return None if "<" in path else path

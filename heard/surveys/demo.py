@@ -268,12 +268,65 @@ def build_survey_demo(
         run_index=pulses,
         previous=previous,
     )
+    _focus_sessions(org, admin, today)
     employee = next(p for p in people if p.email.startswith("priya.shah@"))
     _run(rng, current, people, moods, pulses, names, rate=0.45, skip=frozenset({employee.pk}))
     Survey.objects.filter(pk=current.pk).update(status=Status.OPEN, opened_at=timezone.now())
     current.status = Status.OPEN
     surveys.append(current)
     return surveys
+
+
+FOCUS_NOTES = (
+    (
+        "focus_group",
+        "Support: why recognition scores are low",
+        7,
+        """Wins in support are invisible; only complaints get escalated upwards
+Sales get a bell and a shout-out for a deal, we get nothing for saving a customer
+The queue targets leave no time to help each other or learn
+Daniel thanks us in 1:1s but nobody above him seems to notice
+Evening shift feels forgotten: meetings and announcements happen when we are off
+Would like customer praise passed on to the person who handled the case
+Recognition should be for how we handled a hard call, not just speed""",
+    ),
+    (
+        "focus_group",
+        "Product: speaking up in planning",
+        6,
+        """People stay quiet in planning because pushback is taken personally
+Mistakes turn into blame; retros feel like a trial
+Decisions arrive without the why, so questions look like resistance
+Would speak up more if leaders admitted their own mistakes first
+A written pre-mortem before big launches would make concerns normal
+Recognition for raising a risk early, even when it slows a launch""",
+    ),
+    (
+        "interview",
+        "Leadership interview: head of operations",
+        1,
+        """Sees the new scheduling tool as a success; surprised by the change readiness scores
+Admits the rollout had no training and little explanation of why
+Worried about support burnout; has no budget line for more hires this year
+Would like a monthly open forum where anyone can ask leadership anything
+Recognition is informal and depends on the manager""",
+    ),
+)
+
+
+def _focus_sessions(org: Organization, admin: Person, today: datetime.date) -> None:
+    from heard.surveys.services import focus_session_record
+
+    for days_ago, (fmt, topic, participants, notes) in zip((40, 33, 26), FOCUS_NOTES, strict=True):
+        focus_session_record(
+            org=org,
+            recorded_by=admin,
+            format=fmt,
+            held_on=today - datetime.timedelta(days=days_ago),
+            topic=topic,
+            participants=participants,
+            notes=notes,
+        )
 
 
 def _close(survey: Survey) -> None:

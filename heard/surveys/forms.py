@@ -7,7 +7,7 @@ from django.http import QueryDict
 
 from heard.orgs.models import Organization, Team
 from heard.surveys import library
-from heard.surveys.models import Audience, Kind, Mode, Question, Recurrence
+from heard.surveys.models import Audience, FocusSession, Kind, Mode, Question, Recurrence
 from heard.surveys.services import MAX_COMMENT_CHARS, CleanAnswer
 
 LIKERT_LABELS = ("Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree")
@@ -124,3 +124,19 @@ class QuestionForm(forms.Form):
 
 class ConfidentialLookupForm(forms.Form):
     reason = forms.CharField(max_length=500)
+
+
+class FocusSessionForm(forms.Form):
+    format = forms.ChoiceField(choices=FocusSession.Format.choices)
+    held_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    topic = forms.CharField(max_length=200)
+    participants = forms.IntegerField(
+        min_value=0, max_value=500, initial=0, help_text="How many took part. No names needed."
+    )
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=(
+            "One point per line works best for the themes. Names from your roster, emails and "
+            "phone numbers are removed when you save."
+        ),
+    )

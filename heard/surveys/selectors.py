@@ -5,6 +5,7 @@ the API all call these functions, never the tables directly."""
 from __future__ import annotations
 
 import random
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,8 +17,22 @@ from heard.orgs.models import Organization, Person, Team
 from heard.orgs.selectors import team_ids_led_by
 from heard.privacy import Decision, GroupSet, PrivacyPolicy, decide, participation_step
 from heard.surveys import library
-from heard.surveys.insights import CommentInsights, Driver, comment_insights, enps_drivers
-from heard.surveys.models import Answer, Kind, Question, Response, Survey, SurveyInvitation
+from heard.surveys.insights import (
+    CommentInsights,
+    Driver,
+    ThemeSummary,
+    comment_insights,
+    enps_drivers,
+)
+from heard.surveys.models import (
+    Answer,
+    FocusSession,
+    Kind,
+    Question,
+    Response,
+    Survey,
+    SurveyInvitation,
+)
 
 SCOPE = "*"
 SEGMENTS = {
@@ -271,10 +286,37 @@ def _build_groups(
                 if rid in by_id:
                     values[by_id[rid].segments[segment]].add(rid)
             for value, ids in sorted(values.items()):
-                groups.add(
-                    f"{parent_key}|{segment}:{value}", ids, parent=parent_key, family=segment
-                )
+                key = f"{parent_key}|{segment}:{value}"
+                groups.add(key, ids, parent=parent_key, family=segment)
+                if parent_key != SCOPE:
+                    # The same band in the parent team holds this one: a part of it, beside
+                    # the band in the sibling teams ("band in team minus band in sub-teams").
+                    up = teams.parent[int(parent_key.split(":")[1])]
+                    up_key = _key(up) if up is not None else SCOPE
+                    groups.link(key, parent=f"{up_key}|{segment}:{value}", family="teams")
     return groups
+
+
+def _also_hidden_org_wide(
+    decisions: dict[str, Decision],
+    org: Organization,
+    responses: Sequence[_ResponseRow],
+    policy: PrivacyPolicy,
+) -> dict[str, Decision]:
+    """A manager's groups are decided in their own view and in the whole organisation's:
+    shown only where both show them, so a manager's page and an admin's page put side by
+    side cannot be subtracted from each other either."""
+    everyone = _team_groups(org, None, responses)
+    org_wide = decide(
+        _build_groups(frozenset(r.id for r in responses), everyone, responses),
+        policy.min_group_size,
+    )
+    merged = dict(decisions)
+    for key, decision in decisions.items():
+        wide = org_wide.get(key)
+        if key != SCOPE and decision.shown and wide is not None and not wide.shown:
+            merged[key] = wide
+    return merged
 
 
 def _cells(
@@ -329,6 +371,8 @@ def survey_results(
         )
     groups = _build_groups(scope, teams, responses)
     decisions = decide(groups, policy.min_group_size)
+    if visible is not None:
+        decisions = _also_hidden_org_wide(decisions, org, responses, policy)
     by_id = {r.id: r for r in responses}
     dims = survey_dimensions(survey)
     scope_label = "Everyone you can see" if visible is not None else "Whole organisation"
@@ -513,3 +557,40 @@ def _comments(
 
 def questions_of(survey: Survey) -> list[Question]:
     return list(survey.questions.all())
+
+
+@dataclass(frozen=True)
+class FocusThemes:
+    sessions: int
+    points: int
+    themes: tuple[ThemeSummary, ...]
+
+
+def focus_themes(org: Organization) -> FocusThemes:
+    """Themes across the notes of all focus groups and interviews: each note is cut into
+    its points (lines or sentences), and the points are grouped (heard_nlp.themes)."""
+    notes = list(FocusSession.objects.for_org(org).values_list("notes", flat=True))
+    points = [p for note in notes for p in note_points(note)]
+    if not points:
+        return FocusThemes(len(notes), 0, ())
+    from heard_nlp.themes import themes
+
+    found = themes(points, max_themes=6, min_size=2)
+    summaries = tuple(
+        ThemeSummary(t.name, t.key_phrases, t.size, t.representatives[:3]) for t in found
+    )
+    return FocusThemes(len(notes), len(points), summaries)
+
+
+def note_points(note: str) -> list[str]:
+    """The points of a note: its non-empty lines, bullets stripped; long lines by sentence."""
+    points: list[str] = []
+    for line in note.splitlines():
+        line = line.strip().lstrip("-*•").strip()
+        if not line:
+            continue
+        if len(line) > 200:
+            points.extend(s.strip() for s in re.split(r"(?<=[.!?])\s+", line) if s.strip())
+        else:
+            points.append(line)
+    return points

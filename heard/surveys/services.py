@@ -21,6 +21,7 @@ from heard.surveys.models import (
     Answer,
     Audience,
     ConfidentialLink,
+    FocusSession,
     Kind,
     Mode,
     Question,
@@ -386,3 +387,40 @@ def confidential_link_read(*, response: Response, actor: Person, reason: str) ->
         detail={"reason": reason.strip(), "found": link is not None},
     )
     return link.invitation.person if link else None
+
+
+def focus_session_record(
+    *,
+    org: Organization,
+    recorded_by: Person,
+    format: str,
+    held_on: datetime.date,
+    topic: str,
+    participants: int,
+    notes: str,
+    survey: Survey | None = None,
+) -> FocusSession:
+    """Notes from a focus group or a leadership interview. Names from the roster, emails and
+    phone numbers are removed before the notes are stored: the notes are about what was
+    said, never who said it."""
+    if format not in FocusSession.Format.values:
+        raise ValidationError({"format": "Choose focus group or interview."})
+    if survey is not None and survey.organization_id != org.pk:
+        raise ValidationError("That survey is not in your organisation.")
+    topic = " ".join(topic.split())
+    if not topic:
+        raise ValidationError({"topic": "Give the session a topic."})
+    if not notes.strip():
+        raise ValidationError({"notes": "Write the notes."})
+    if len(notes) > 20_000:
+        raise ValidationError({"notes": f"Keep notes under 20,000 characters ({len(notes):,})."})
+    return FocusSession.objects.create(
+        organization=org,
+        survey=survey,
+        format=format,
+        held_on=held_on,
+        topic=topic,
+        participants=max(0, participants),
+        notes=comment_redact(notes.strip(), roster_names(org)),
+        recorded_by=recorded_by,
+    )

@@ -25,6 +25,8 @@ urlpatterns = [
         views.survey_action,
         name="survey_action",
     ),
+    path("listening/", views.focus_sessions, name="focus_sessions"),
+    path("listening/guides/<slug:which>/", views.focus_guide, name="focus_guide"),
     path("s/<str:token>/", views.answer, name="answer"),
     path("s/<str:token>/thanks/", views.answer_done, name="answer_done"),
 ]

@@ -11,8 +11,14 @@ from heard.orgs.access import OrgRequest, admin_required, get_for_org_or_404, ma
 from heard.orgs.services.audit import audit_record
 from heard.orgs.views import _add_service_errors, _error_text
 from heard.surveys import exports, selectors, services
-from heard.surveys.forms import QuestionForm, SurveyForm, parse_answers, scale_choices
-from heard.surveys.models import Kind, Status, Survey
+from heard.surveys.forms import (
+    FocusSessionForm,
+    QuestionForm,
+    SurveyForm,
+    parse_answers,
+    scale_choices,
+)
+from heard.surveys.models import FocusSession, Kind, Status, Survey
 
 
 @require_GET
@@ -253,3 +259,40 @@ def survey_results_export(request: OrgRequest, survey_id: int, fmt: str) -> Http
         response = HttpResponse(exports.results_pdf(results), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def focus_sessions(request: OrgRequest) -> HttpResponse:
+    form = FocusSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.focus_session_record(
+                org=request.org,
+                recorded_by=request.person,
+                format=data["format"],
+                held_on=data["held_on"],
+                topic=data["topic"],
+                participants=data["participants"],
+                notes=data["notes"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, "Notes saved, with names and contact details removed.")
+            return redirect("surveys:focus_sessions")
+    context = {
+        "form": form,
+        "sessions": FocusSession.objects.for_org(request.org),
+        "themes": selectors.focus_themes(request.org),
+    }
+    return render(request, "surveys/focus_sessions.html", context)
+
+
+@require_GET
+@admin_required
+def focus_guide(request: OrgRequest, which: str) -> HttpResponse:
+    if which not in ("focus-group", "interview"):
+        raise Http404("Not found")
+    return render(request, f"surveys/guide_{which.replace('-', '_')}.html")
