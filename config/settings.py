@@ -193,6 +193,9 @@ if HEARD_TASK_BACKEND not in TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[HEARD_TASK_BACKEND], "QUEUES": ["default"]}}
 TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
 WORKER_HEARTBEAT_SECONDS = 10
+# Jobs the worker runs every HOUSEKEEPING_SECONDS (and once when it starts).
+HOUSEKEEPING = ["heard.surveys.services.surveys_run_schedule"]
+HOUSEKEEPING_SECONDS = int(os.environ.get("HOUSEKEEPING_SECONDS", "3600"))
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

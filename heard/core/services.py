@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from datetime import datetime, timedelta
@@ -8,9 +9,12 @@ from django.conf import settings
 from django.db import transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
 from heard.core.models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
 
 
 def worker_heartbeat_beat(*, worker_id: str, started_at: datetime) -> None:
@@ -56,3 +60,16 @@ def tasks_requeue_orphans() -> int:
         return DBTaskResult.objects.filter(pk__in=orphans, status=TaskResultStatus.RUNNING).update(
             status=TaskResultStatus.READY, started_at=None
         )
+
+
+def housekeeping_run() -> dict[str, object]:
+    """Run each job in settings.HOUSEKEEPING (dotted paths to functions taking no arguments).
+    One job failing is logged and does not stop the others."""
+    results: dict[str, object] = {}
+    for path in settings.HOUSEKEEPING:
+        try:
+            results[path] = import_string(path)()
+        except Exception:
+            logger.exception("Housekeeping job %s failed", path)
+            results[path] = "failed"
+    return results

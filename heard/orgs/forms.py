@@ -110,3 +110,15 @@ class RosterMappingForm(forms.Form):
         }
         initial["date_format"] = date_format
         return initial
+
+
+class PrivacySettingsForm(forms.Form):
+    min_group_size = forms.IntegerField(
+        label="Minimum group size for results",
+        min_value=3,
+        max_value=50,
+        help_text=(
+            "No score is shown for fewer people than this (never below 3). Comments need "
+            "twice as many, and at least 10."
+        ),
+    )

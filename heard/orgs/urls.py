@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/<int:person_id>/active/", views.person_set_active, name="person_set_active"),
     path("people/<int:person_id>/invite/", views.person_invite, name="person_invite"),
     path("teams/", views.team_list, name="team_list"),
+    path("settings/privacy/", views.privacy_settings, name="privacy_settings"),
     path("teams/new/", views.team_create, name="team_create"),
     path("teams/<int:team_id>/edit/", views.team_edit, name="team_edit"),
     path("people/import/", views.roster_upload, name="roster_upload"),

@@ -15,9 +15,15 @@ from heard.orgs.access import (
     get_for_org_or_404,
     manager_required,
 )
-from heard.orgs.forms import PersonForm, RosterMappingForm, RosterUploadForm, TeamForm
+from heard.orgs.forms import (
+    PersonForm,
+    PrivacySettingsForm,
+    RosterMappingForm,
+    RosterUploadForm,
+    TeamForm,
+)
 from heard.orgs.models import Person, RosterImport, Team
-from heard.orgs.services import invitations, people, roster
+from heard.orgs.services import invitations, people, roster, setup
 
 
 def _error_text(error: ValidationError) -> str:
@@ -281,3 +287,26 @@ def roster_import_apply(request: OrgRequest, import_id: int) -> HttpResponse:
         f"{summary['unchanged']} unchanged. {notes}".strip(),
     )
     return redirect("orgs:people_list")
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def privacy_settings(request: OrgRequest) -> HttpResponse:
+    form = PrivacySettingsForm(
+        request.POST or None, initial={"min_group_size": request.org.min_group_size}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            setup.organization_privacy_set(
+                org=request.org,
+                min_group_size=form.cleaned_data["min_group_size"],
+                actor=request.person,
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, "Saved. Every page, export and count uses the new size.")
+            return redirect("orgs:privacy_settings")
+    k = request.org.min_group_size
+    context = {"form": form, "k": k, "comment_threshold": max(10, 2 * k)}
+    return render(request, "orgs/privacy_settings.html", context)

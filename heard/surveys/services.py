@@ -424,3 +424,62 @@ def focus_session_record(
         notes=comment_redact(notes.strip(), roster_names(org)),
         recorded_by=recorded_by,
     )
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    year, month = divmod(day.month - 1 + months, 12)
+    last = [31, 29 if (day.year + year) % 4 == 0 else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    return datetime.date(day.year + year, month + 1, min(day.day, last[month]))
+
+
+RECURRENCE_MONTHS = {Recurrence.MONTHLY: 1, Recurrence.QUARTERLY: 3}
+
+
+def survey_next_run(*, survey: Survey) -> Survey:
+    """The next run of a recurring survey: the same audience and mode a month (or three) on,
+    the next step of the pulse rotation, compared with this run. Opened at once."""
+    months = RECURRENCE_MONTHS[Recurrence(survey.recurrence)]
+    opens = _add_months(survey.opens_on, months)
+    closes = opens + (survey.closes_on - survey.opens_on)
+    base = library.templates()[survey.template].name if survey.template else survey.title
+    with transaction.atomic():
+        nxt = survey_create(
+            org=survey.organization,
+            title=f"{base}, {opens:%B %Y}",
+            template=survey.template or "custom",
+            opens_on=opens,
+            closes_on=closes,
+            created_by=survey.created_by,
+            mode=survey.mode,
+            recurrence=survey.recurrence,
+            audience=survey.audience,
+            audience_teams=survey.audience_teams.all(),
+            run_index=survey.run_index + 1,
+            previous=survey,
+        )
+        if not survey.template:
+            Question.objects.bulk_create(
+                Question(
+                    survey=nxt, position=q.position, kind=q.kind, text=q.text,
+                    instrument=q.instrument, item=q.item, dimension=q.dimension,
+                    reverse=q.reverse, options=q.options, required=q.required,
+                )
+                for q in survey.questions.all()
+            )  # fmt: skip
+        survey_open(survey=nxt, today=opens)
+    return nxt
+
+
+def surveys_run_schedule(*, today: datetime.date | None = None) -> dict[str, int]:
+    """What the worker does every hour: close surveys past their closing day, and start the
+    next run of each recurring survey whose day has come (one run at a time, never twice)."""
+    today = today or timezone.localdate()
+    closed = surveys_close_due(today=today)
+    started = 0
+    due = Survey.objects.filter(status=Status.CLOSED).exclude(recurrence=Recurrence.NONE)
+    for survey in due.filter(next_runs__isnull=True).select_related("organization"):
+        months = RECURRENCE_MONTHS[Recurrence(survey.recurrence)]
+        if _add_months(survey.opens_on, months) <= today:
+            survey_next_run(survey=survey)
+            started += 1
+    return {"closed": closed, "started": started}

@@ -30,3 +30,25 @@ def organisation_create(
         )
         invitation = invitation_send(person=admin, invited_by=admin)
     return org, invitation
+
+
+def organization_privacy_set(*, org: Organization, min_group_size: int, actor: Person) -> None:
+    """Change the minimum group size k (never below 3). Written to the audit log."""
+    from heard.orgs.services.audit import audit_record
+    from heard.privacy import FLOOR
+
+    if not actor.is_admin or actor.organization_id != org.pk:
+        raise ValidationError("Only an admin of this organisation may do this.")
+    if min_group_size < FLOOR:
+        raise ValidationError(
+            {"min_group_size": f"The minimum group size cannot be below {FLOOR}."}
+        )
+    before = org.min_group_size
+    org.min_group_size = min_group_size
+    org.save(update_fields=["min_group_size"])
+    audit_record(
+        org=org,
+        actor=actor,
+        action="org.min_group_size_changed",
+        detail={"from": before, "to": min_group_size},
+    )

@@ -186,3 +186,41 @@ def test_it_does_not_invite_people_who_joined_after_opening(world: World) -> Non
     survey = open_survey(world.org)
     newcomer = make_person(world.org, team=world.team)
     assert not SurveyInvitation.objects.filter(survey=survey, person=newcomer).exists()
+
+
+def test_it_starts_the_next_run_of_a_recurring_survey_once_its_day_comes(world: World) -> None:
+    today = datetime.date(2026, 3, 2)
+    survey = services.survey_create(
+        org=world.org,
+        title="Monthly pulse, March 2026",
+        template="monthly_pulse",
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=10),
+        created_by=world.admin,
+        recurrence="monthly",
+    )
+    services.survey_open(survey=survey, today=today)
+    assert services.surveys_run_schedule(today=datetime.date(2026, 3, 20)) == {
+        "closed": 1,
+        "started": 0,
+    }
+    assert services.surveys_run_schedule(today=datetime.date(2026, 4, 2)) == {
+        "closed": 0,
+        "started": 1,
+    }
+    nxt = survey.next_runs.get()
+    assert (nxt.opens_on, nxt.closes_on) == (datetime.date(2026, 4, 2), datetime.date(2026, 4, 12))
+    assert nxt.status == Status.OPEN and nxt.run_index == 1 and nxt.previous == survey
+    assert nxt.title == "Monthly pulse, April 2026"
+    assert nxt.invitations.count() == 3
+    first = {q.item for q in survey.questions.all()}
+    second = {q.item for q in nxt.questions.all()}
+    assert first != second  # the pulse rotation moved on
+    assert services.surveys_run_schedule(today=datetime.date(2026, 4, 3))["started"] == 0
+
+
+def test_the_worker_housekeeping_runs_the_survey_schedule(world: World) -> None:
+    from heard.core.services import housekeeping_run
+
+    results = housekeeping_run()
+    assert results == {"heard.surveys.services.surveys_run_schedule": {"closed": 0, "started": 0}}

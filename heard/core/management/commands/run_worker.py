@@ -1,12 +1,14 @@
 """The task worker `make run` starts: django-tasks-db's worker plus a heartbeat.
 
 The heartbeat lets /healthz say whether a worker is alive, and lets the next worker put back
-tasks that a killed worker left half-run.
+tasks that a killed worker left half-run. The same thread runs the housekeeping jobs listed in
+settings.HOUSEKEEPING (closing surveys, starting recurring ones) every HOUSEKEEPING_SECONDS.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +19,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from heard.core.services import (
+    housekeeping_run,
     tasks_requeue_orphans,
     worker_heartbeat_beat,
     worker_heartbeat_stop,
@@ -40,10 +43,14 @@ class Command(BaseCommand):
             self.stderr.write(f"Put back {requeued} task(s) left running by a stopped worker.")
 
         def beat() -> None:
+            last_housekeeping = 0.0
             while not stop.wait(settings.WORKER_HEARTBEAT_SECONDS):
                 try:
                     worker_heartbeat_beat(worker_id=worker_id, started_at=started_at)
                     tasks_requeue_orphans()
+                    if time.monotonic() - last_housekeeping >= settings.HOUSEKEEPING_SECONDS:
+                        last_housekeeping = time.monotonic()
+                        housekeeping_run()
                 finally:
                     close_old_connections()
 
