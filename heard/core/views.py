@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from heard.core.selectors import health_report, recent_task_results
 from heard.orgs.selectors import admin_overview, people_visible_to
+from heard.surveys.selectors import latest_results_for, surveys_waiting_for
 
 
 @require_GET
@@ -17,7 +18,10 @@ def home(request: HttpRequest) -> HttpResponse:
     person = getattr(request, "person", None)
     if person is None:
         return render(request, "core/no_organisation.html", status=200)
-    context: dict[str, object] = {}
+    context: dict[str, object] = {
+        "waiting": surveys_waiting_for(person),
+        "latest_results": latest_results_for(person),
+    }
     if person.is_admin:
         context["overview"] = admin_overview(person.organization)
     if person.is_manager:

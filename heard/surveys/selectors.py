@@ -594,3 +594,25 @@ def note_points(note: str) -> list[str]:
         else:
             points.append(line)
     return points
+
+
+def surveys_waiting_for(person: Person) -> list[tuple[Survey, str]]:
+    """Open surveys this person has not answered yet, with their own link's path."""
+    from heard.surveys.services import link_token
+
+    invitations = SurveyInvitation.objects.filter(
+        person=person, answered=False, survey__status="open"
+    ).select_related("survey")
+    return [(inv.survey, f"/s/{link_token(inv)}/") for inv in invitations]
+
+
+def latest_results_for(person: Person) -> Survey | None:
+    """The most recent survey with results this person may see (admins and managers)."""
+    if not can_see_results(person):
+        return None
+    return (
+        Survey.objects.for_org(person.organization)
+        .filter(status="closed")
+        .order_by("-closes_on", "-pk")
+        .first()
+    )

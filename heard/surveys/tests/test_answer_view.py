@@ -108,3 +108,13 @@ def test_it_says_a_closed_survey_is_closed(world: World) -> None:
     response = Client().post(url, _filled(invitation))
     assert response.status_code == 410
     assert not Response.objects.exists()
+
+
+def test_it_shows_a_waiting_survey_on_the_home_page_until_answered(world: World) -> None:
+    url, invitation = _link(world)
+    client = world.client_for(world.employee)
+    home = client.get("/").content.decode()
+    assert "1 survey waiting for your answers" in home
+    assert url in home
+    Client().post(url, _filled(invitation))
+    assert "waiting for your answers" not in client.get("/").content.decode()
