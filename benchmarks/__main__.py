@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.surveys import bench_surveys
+
 RESULTS = Path(__file__).resolve().parent / "results.json"
 Figures = dict[str, dict[str, float | str]]
 
@@ -116,6 +118,7 @@ GROUPS: dict[str, Callable[[], Figures]] = {
     "seed": bench_seed,
     "roster": bench_roster,
     "nlp": bench_nlp,
+    "surveys": bench_surveys,
 }
 
 

@@ -43,7 +43,7 @@ class Command(BaseCommand):
             self.stderr.write(f"Put back {requeued} task(s) left running by a stopped worker.")
 
         def beat() -> None:
-            last_housekeeping = 0.0
+            last_housekeeping = float("-inf")  # run once soon after the worker starts
             while not stop.wait(settings.WORKER_HEARTBEAT_SECONDS):
                 try:
                     worker_heartbeat_beat(worker_id=worker_id, started_at=started_at)
