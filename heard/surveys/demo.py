@@ -99,7 +99,7 @@ def _value(
     shift = TEAM_SHIFTS.get(team, {})
     dim = question.dimension
     if question.kind == Kind.SCALE10:
-        base = 7.2 + 1.6 * person_mood + 1.5 * sum(shift.values()) / max(len(shift), 1)
+        base = 8.1 + 1.5 * person_mood + 1.2 * sum(shift.values()) / max(len(shift), 1)
         return max(0, min(10, round(rng.gauss(base, 1.6))))
     if question.kind == Kind.WHO5:
         base = (
