@@ -317,7 +317,8 @@ def response_submit(
     survey = invitation.survey
     if survey.status != Status.OPEN:
         raise SurveyNotOpen
-    names = roster_names(survey.organization)
+    has_text = any(a.text for a in answers.values())
+    names = roster_names(survey.organization) if has_text else []
     redacted = {
         qid: CleanAnswer(a.question, a.value, a.choices, comment_redact(a.text, names))
         if a.text
