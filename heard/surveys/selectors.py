@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import random
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+import threading
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import CharField, Count, Max, Q, Sum
+from django.db.models.functions import Cast
 
 from heard.orgs.models import Organization, Person, Team
 from heard.orgs.selectors import team_ids_led_by
@@ -211,9 +213,16 @@ class _Teams:
 
 
 def _team_groups(
-    org: Organization, visible: set[int] | None, responses: Sequence[_ResponseRow]
+    org: Organization,
+    visible: set[int] | None,
+    responses: Sequence[_ResponseRow],
+    team_rows: Sequence[tuple[int, str, int | None]] | None = None,
 ) -> _Teams:
-    teams = list(Team.objects.for_org(org).values_list("id", "name", "parent_id"))
+    teams = (
+        list(team_rows)
+        if team_rows is not None
+        else list(Team.objects.for_org(org).values_list("id", "name", "parent_id"))
+    )
     all_parent = {tid: parent for tid, _, parent in teams}
     shown = {tid for tid, _, _ in teams} if visible is None else visible
     parent = {tid: (all_parent[tid] if all_parent[tid] in shown else None) for tid in shown}
@@ -302,11 +311,12 @@ def _also_hidden_org_wide(
     org: Organization,
     responses: Sequence[_ResponseRow],
     policy: PrivacyPolicy,
+    team_rows: Sequence[tuple[int, str, int | None]],
 ) -> dict[str, Decision]:
     """A manager's groups are decided in their own view and in the whole organisation's:
     shown only where both show them, so a manager's page and an admin's page put side by
     side cannot be subtracted from each other either."""
-    everyone = _team_groups(org, None, responses)
+    everyone = _team_groups(org, None, responses, team_rows)
     org_wide = decide(
         _build_groups(frozenset(r.id for r in responses), everyone, responses),
         policy.min_group_size,
@@ -346,6 +356,105 @@ def _cells(
     return cells, library.enps(enps_values)
 
 
+@dataclass
+class _Decided:
+    """One viewer's decided groups for one survey, with what was computed from them: the
+    expensive part of a results page, kept per process (see `_decided`)."""
+
+    policy: PrivacyPolicy
+    visible: set[int] | None
+    responses: list[_ResponseRow]
+    by_id: dict[Any, _ResponseRow]
+    teams: _Teams
+    scope: frozenset[Any]
+    decisions: dict[str, Decision]
+    dims: list[DimensionInfo]
+    scopes: list[tuple[str, str]]
+    members_of: dict[str, set[Any]]
+    cells: dict[str, tuple[dict[str, Cell], float | None]] = field(default_factory=dict)
+    extras: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+    def cells_for(self, key: str, members: Iterable[Any]) -> tuple[dict[str, Cell], float | None]:
+        if key not in self.cells:
+            self.cells[key] = _cells(members, self.by_id, self.dims)
+        return self.cells[key]
+
+    def memo(self, what: str, scope_key: str, make: Callable[[], Any]) -> Any:
+        if (what, scope_key) not in self.extras:
+            self.extras[(what, scope_key)] = make()
+        return self.extras[(what, scope_key)]
+
+
+_DECIDED: OrderedDict[tuple[Any, ...], _Decided] = OrderedDict()
+_DECIDED_SIZE = 16
+_DECIDED_LOCK = threading.Lock()
+
+
+def _decided(survey: Survey, viewer: Person) -> _Decided:
+    """The viewer's decided groups, from a small per-process cache. The key holds everything
+    the decisions depend on: the survey and its previous run with how many responses each has
+    and the largest (random) id among them, so any new answer changes it; k; the team tree
+    (ids, names, parents); what the viewer may see. A stored response never changes."""
+    org = survey.organization
+    visible = visible_team_ids(viewer)
+    team_rows = tuple(
+        Team.objects.for_org(org).order_by("id").values_list("id", "name", "parent_id")
+    )
+    # Random ids: the largest one changes whenever the set of responses does.
+    stored = Response.objects.filter(survey_id__in=[survey.pk, survey.previous_id or 0])
+    last_id = Max(Cast("id", CharField()))  # PostgreSQL has no max() of a uuid
+    fingerprint = tuple(
+        stored.values("survey_id")
+        .annotate(n=Count("id"), last=last_id)
+        .order_by("survey_id")
+        .values_list("survey_id", "n", "last")
+    )
+    key = (
+        survey.pk,
+        fingerprint,
+        org.min_group_size,
+        hash(team_rows),
+        None if visible is None else frozenset(visible),
+        survey.previous_id,
+    )
+    with _DECIDED_LOCK:
+        found = _DECIDED.get(key)
+        if found is not None:
+            _DECIDED.move_to_end(key)
+            return found
+    policy = policy_for(org)
+    responses = _responses(survey)
+    teams = _team_groups(org, visible, responses, team_rows)
+    if visible is None:
+        scope = frozenset(r.id for r in responses)
+    else:
+        scope = frozenset(
+            rid for tid, ids in teams.members.items() if teams.parent[tid] is None for rid in ids
+        )
+    decisions = decide(_build_groups(scope, teams, responses), policy.min_group_size)
+    if visible is not None:
+        decisions = _also_hidden_org_wide(decisions, org, responses, policy, team_rows)
+    scope_label = "Everyone you can see" if visible is not None else "Whole organisation"
+    decided = _Decided(
+        policy=policy,
+        visible=visible,
+        responses=responses,
+        by_id={r.id: r for r in responses},
+        teams=teams,
+        scope=scope,
+        decisions=decisions,
+        dims=survey_dimensions(survey),
+        scopes=[(SCOPE, scope_label)]
+        + [(_key(tid), name) for tid, name in sorted(teams.names.items(), key=lambda t: t[1])],
+        members_of={SCOPE: set(scope), **{_key(t): m for t, m in teams.members.items()}},
+    )
+    with _DECIDED_LOCK:
+        _DECIDED[key] = decided
+        while len(_DECIDED) > _DECIDED_SIZE:
+            _DECIDED.popitem(last=False)
+    return decided
+
+
 def survey_results(
     survey: Survey,
     viewer: Person,
@@ -358,41 +467,22 @@ def survey_results(
     the viewer has no results to see (an employee, or a scope that is not theirs)."""
     if not can_see_results(viewer):
         return None
-    org = survey.organization
-    policy = policy_for(org)
-    visible = visible_team_ids(viewer)
-    responses = _responses(survey)
-    teams = _team_groups(org, visible, responses)
-    if visible is None:
-        scope = frozenset(r.id for r in responses)
-    else:
-        scope = frozenset(
-            rid for tid, ids in teams.members.items() if teams.parent[tid] is None for rid in ids
-        )
-    groups = _build_groups(scope, teams, responses)
-    decisions = decide(groups, policy.min_group_size)
-    if visible is not None:
-        decisions = _also_hidden_org_wide(decisions, org, responses, policy)
-    by_id = {r.id: r for r in responses}
-    dims = survey_dimensions(survey)
-    scope_label = "Everyone you can see" if visible is not None else "Whole organisation"
-    scopes = [(SCOPE, scope_label)] + [
-        (_key(tid), teams.names[tid]) for tid in sorted(teams.names, key=teams.names.__getitem__)
-    ]
-    if scope_key not in dict(scopes):
+    d = _decided(survey, viewer)
+    teams, decisions = d.teams, d.decisions
+    scopes = dict(d.scopes)
+    if scope_key not in scopes:
         return None
     if by not in dict(BY_CHOICES):
         by = "teams"
-    members_of = {SCOPE: set(scope), **{_key(t): m for t, m in teams.members.items()}}
 
     def row(key: str, label: str, members: Iterable[Any], depth: int = 0) -> Row:
         decision = decisions[key]
         result = Row(key, label, decision, depth=depth)
         if decision.shown:
-            result.cells, result.enps = _cells(members, by_id, dims)
+            result.cells, result.enps = d.cells_for(key, members)
         return result
 
-    scope_row = row(scope_key, dict(scopes)[scope_key], members_of[scope_key])
+    scope_row = row(scope_key, scopes[scope_key], d.members_of[scope_key])
     rows: list[Row] = []
     if by == "teams":
         root = None if scope_key == SCOPE else int(scope_key.split(":")[1])
@@ -409,36 +499,42 @@ def survey_results(
     else:
         prefix = f"{scope_key}|{by}:"
         for key in sorted(k for k in decisions if k.startswith(prefix)):
-            members = [
-                rid
-                for rid in members_of[scope_key]
-                if by_id[rid].segments[by] == key[len(prefix) :]
-            ]
-            rows.append(row(key, key[len(prefix) :], members))
+            value = key[len(prefix) :]
+            members = [rid for rid in d.members_of[scope_key] if d.by_id[rid].segments[by] == value]
+            rows.append(row(key, value, members))
     results = Results(
         survey=survey,
-        policy=policy,
+        policy=d.policy,
         scope_key=scope_key,
-        scope_label=dict(scopes)[scope_key],
+        scope_label=scopes[scope_key],
         by=by,
         scope=scope_row,
         rows=rows,
-        dimensions=dims,
-        scopes=scopes,
+        dimensions=d.dims,
+        scopes=d.scopes,
         previous=None,
-        respondents=len(scope),
+        respondents=len(d.scope),
     )
     if scope_row.decision.shown:
-        results.items = _items(survey, _subtree(teams, scope_key))
-        if survey.previous_id:
-            results.previous, results.previous_title, results.previous_hidden_reason = _previous(
-                survey, viewer, scope_key
-            )
-        results.drivers = enps_drivers(
-            [(by_id[rid].scores, by_id[rid].enps) for rid in members_of[scope_key]],
-            [d.key for d in dims],
+        results.items = d.memo(
+            "items", scope_key, lambda: _items(survey, _subtree(teams, scope_key))
         )
-    results.comments, results.comments_decision = _comments(survey, scope, teams, scope_key, policy)
+        if survey.previous_id:
+            results.previous, results.previous_title, results.previous_hidden_reason = d.memo(
+                "previous", scope_key, lambda: _previous(survey, viewer, scope_key)
+            )
+        results.drivers = d.memo(
+            "drivers",
+            scope_key,
+            lambda: enps_drivers(
+                [(d.by_id[rid].scores, d.by_id[rid].enps) for rid in d.members_of[scope_key]],
+                [dim.key for dim in d.dims],
+            ),
+        )
+    comments, results.comments_decision = d.memo(
+        "comments", scope_key, lambda: _comments(survey, d.scope, teams, scope_key, d.policy)
+    )
+    results.comments = list(comments)
     if results.comments and with_insights:
         results.insights = comment_insights(results.comments)
     return results
