@@ -101,6 +101,10 @@ def test_it_shows_the_admin_the_audit_heatmap_with_small_groups_hidden_and_why(
         expect(shown).not_to_have_class(re.compile(r"\bsuppressed\b"))
         expect(shown.get_by_role("cell").nth(1)).to_have_text(re.compile(r"^\d+%$"))
     expect(_heatmap_row(heatmap, "Leadership (with sub-teams)")).to_have_count(1)
+    # What the comments say arrives after the numbers (htmx), labelled as AI.
+    insights = page.locator("#comment-insights")
+    expect(insights).to_contain_text("Tone:", timeout=30_000)
+    expect(insights.locator(".badge")).to_have_text("AI")
 
     page.wait_for_load_state("networkidle")
     _assert_only_own_host(requested, live_server)

@@ -73,3 +73,18 @@ def test_it_keeps_the_query_count_bounded(
             make_person(world.org, team=team, role=Role.EMPLOYEE)
     with django_assert_max_num_queries(25):  # type: ignore[operator]
         assert admin_client.get(f"/surveys/{survey.pk}/results/?by=tenure").status_code == 200
+
+
+def test_it_loads_what_the_comments_say_separately_and_labels_it_ai(
+    world: World, admin_client: Client
+) -> None:
+    survey, _ = _org_with_answers(world)
+    url = f"/surveys/{survey.pk}/results/"
+    page = admin_client.get(url).content.decode()
+    assert "part=insights" in page and "Tone:" not in page
+    full = admin_client.get(url + "?part=insights").content.decode()
+    assert "Tone:" in full and '<span class="badge">AI</span>' in full
+    assert "Heatmap" in full
+    partial = admin_client.get(url + "?part=insights", headers={"HX-Request": "true"})
+    body = partial.content.decode()
+    assert "Tone:" in body and "Heatmap" not in body and "<html" not in body
