@@ -100,19 +100,21 @@ def enps_drivers(
     """Which dimensions move eNPS: for each dimension, the Pearson correlation across
     respondents between their score on it (the mean of its items) and their 0 to 10 answer.
     Only with at least MIN_DRIVER_RESPONSES respondents who gave both; strongest first."""
+    import numpy as np
+
     drivers: list[Driver] = []
+    answered = [(scores, enps) for scores, enps in rows if enps is not None]
     for dim in dimensions:
-        xs: list[float] = []
-        ys: list[float] = []
-        for scores, enps in rows:
-            entry = scores.get(dim)
-            if enps is None or not entry or not entry["n"]:
-                continue
-            xs.append(entry["sum"] / entry["n"])
-            ys.append(float(enps))
-        if len(xs) < MIN_DRIVER_RESPONSES:
+        pairs = [
+            (entry["sum"] / entry["n"], enps)
+            for scores, enps in answered
+            if (entry := scores.get(dim)) and entry["n"]
+        ]
+        if len(pairs) < MIN_DRIVER_RESPONSES:
             continue
-        r = pearson(xs, ys)
-        if r is not None:
-            drivers.append(Driver(dim, round(r, 2), len(xs)))
+        xs, ys = np.asarray(pairs, dtype=np.float64).T
+        if xs.std() == 0 or ys.std() == 0:
+            continue
+        r = float(np.corrcoef(xs, ys)[0, 1])
+        drivers.append(Driver(dim, round(r, 2), len(pairs)))
     return sorted(drivers, key=lambda d: -abs(d.correlation))

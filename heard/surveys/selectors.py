@@ -329,31 +329,58 @@ def _also_hidden_org_wide(
     return merged
 
 
-def _cells(
-    member_ids: Iterable[Any], by_id: dict[Any, _ResponseRow], dims: Sequence[DimensionInfo]
-) -> tuple[dict[str, Cell], float | None]:
-    totals: dict[str, list[float]] = {d.key: [0.0, 0.0, 0.0, 0.0] for d in dims}
-    enps_values: list[int] = []
+# Raw totals of a group: per dimension [sum of item scores, items, favourable items, people],
+# and the eNPS answers as [promoters, passives, detractors]. Totals add up, so a team's
+# subtree is its own members' totals plus its sub-teams'.
+Totals = tuple[dict[str, list[float]], list[int]]
+
+
+def _totals(member_ids: Iterable[Any], by_id: dict[Any, _ResponseRow]) -> Totals:
+    dims: dict[str, list[float]] = {}
+    enps = [0, 0, 0]
     for rid in member_ids:
         response = by_id[rid]
         for dim, entry in response.scores.items():
-            if dim in totals:
-                total = totals[dim]
-                total[0] += entry["sum"]
-                total[1] += entry["n"]
-                total[2] += entry["fav"]
-                total[3] += 1
+            total = dims.get(dim)
+            if total is None:
+                total = dims[dim] = [0.0, 0.0, 0.0, 0.0]
+            total[0] += entry["sum"]
+            total[1] += entry["n"]
+            total[2] += entry["fav"]
+            total[3] += 1
         if response.enps is not None:
-            enps_values.append(response.enps)
-    cells = {
-        key: Cell(
-            round(s / n, 2) if n else None,
-            round(100 * fav / n) if n else None,
-            int(people),
+            enps[0 if response.enps >= 9 else 2 if response.enps <= 6 else 1] += 1
+    return dims, enps
+
+
+def _add(into: Totals, other: Totals) -> None:
+    for dim, values in other[0].items():
+        total = into[0].setdefault(dim, [0.0, 0.0, 0.0, 0.0])
+        for i in range(4):
+            total[i] += values[i]
+    for i in range(3):
+        into[1][i] += other[1][i]
+
+
+def _cells_of(
+    totals: Totals, dims: Sequence[DimensionInfo]
+) -> tuple[dict[str, Cell], float | None]:
+    cells = {}
+    for dim in dims:
+        s, n, fav, people = totals[0].get(dim.key, (0.0, 0.0, 0.0, 0.0))
+        cells[dim.key] = Cell(
+            round(s / n, 2) if n else None, round(100 * fav / n) if n else None, int(people)
         )
-        for key, (s, n, fav, people) in totals.items()
-    }
-    return cells, library.enps(enps_values)
+    promoters, passives, detractors = totals[1]
+    answered = promoters + passives + detractors
+    enps = 100 * (promoters - detractors) / answered if answered else None
+    return cells, enps
+
+
+def _cells(
+    member_ids: Iterable[Any], by_id: dict[Any, _ResponseRow], dims: Sequence[DimensionInfo]
+) -> tuple[dict[str, Cell], float | None]:
+    return _cells_of(_totals(member_ids, by_id), dims)
 
 
 @dataclass
@@ -376,8 +403,23 @@ class _Decided:
 
     def cells_for(self, key: str, members: Iterable[Any]) -> tuple[dict[str, Cell], float | None]:
         if key not in self.cells:
-            self.cells[key] = _cells(members, self.by_id, self.dims)
+            if key.startswith("team:") and "|" not in key and "/" not in key:
+                totals = self.team_totals(int(key.split(":")[1]))
+                self.cells[key] = _cells_of(totals, self.dims)
+            else:
+                self.cells[key] = _cells(members, self.by_id, self.dims)
         return self.cells[key]
+
+    def team_totals(self, team_id: int) -> Totals:
+        """A team subtree's totals: its own members' plus its sub-teams' (memoised)."""
+        key = ("totals", str(team_id))
+        if key not in self.extras:
+            totals = _totals(self.teams.own[team_id], self.by_id)
+            for child in self.teams.children.get(team_id, []):
+                _add(totals, self.team_totals(child))
+            self.extras[key] = totals
+        found: Totals = self.extras[key]
+        return found
 
     def memo(self, what: str, scope_key: str, make: Callable[[], Any]) -> Any:
         if (what, scope_key) not in self.extras:

@@ -88,3 +88,22 @@ def test_it_loads_what_the_comments_say_separately_and_labels_it_ai(
     partial = admin_client.get(url + "?part=insights", headers={"HX-Request": "true"})
     body = partial.content.decode()
     assert "Tone:" in body and "Heatmap" not in body and "<html" not in body
+
+
+def test_it_adds_up_team_subtrees_the_same_as_counting_their_members(world: World) -> None:
+    from heard.surveys.selectors import _cells, _decided
+
+    parent = world.team
+    child = make_team(world.org, "Tier 2", parent=parent)
+    grandchild = make_team(world.org, "Nights", parent=child)
+    people = [world.employee] + [make_person(world.org, team=parent) for _ in range(5)]
+    people += [make_person(world.org, team=child) for _ in range(6)]
+    people += [make_person(world.org, team=grandchild) for _ in range(7)]
+    survey = open_survey(world.org)
+    answer_all(survey, people, value=lambda person, question: 1 + person.pk % 5)
+    decided = _decided(survey, world.admin)
+    for team in (parent, child, grandchild):
+        members = decided.teams.members[team.pk]
+        assert decided.cells_for(f"team:{team.pk}", members) == _cells(
+            members, decided.by_id, decided.dims
+        )
