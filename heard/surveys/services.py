@@ -248,7 +248,9 @@ def surveys_close_due(*, today: datetime.date | None = None) -> int:
 
 
 def link_token(invitation: SurveyInvitation) -> str:
-    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=LINK_SALT)
+    """The signed part of a person's link. No timestamp in it: the same invitation always
+    has the same link (a reminder resends it), and the survey's dates decide when it works."""
+    return signing.Signer(salt=LINK_SALT).sign_object({"i": invitation.pk, "n": invitation.nonce})
 
 
 def link_url(invitation: SurveyInvitation) -> str:
@@ -258,7 +260,7 @@ def link_url(invitation: SurveyInvitation) -> str:
 def invitation_from_link(token: str) -> SurveyInvitation | None:
     """The invitation a link names, or None when the link is not one of ours."""
     try:
-        data = signing.loads(token, salt=LINK_SALT)
+        data = signing.Signer(salt=LINK_SALT).unsign_object(token)
         return SurveyInvitation.objects.select_related("survey__organization", "person").get(
             pk=data["i"], nonce=data["n"]
         )

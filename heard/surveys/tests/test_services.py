@@ -224,3 +224,15 @@ def test_the_worker_housekeeping_runs_the_survey_schedule(world: World) -> None:
 
     results = housekeeping_run()
     assert results == {"heard.surveys.services.surveys_run_schedule": {"closed": 0, "started": 0}}
+
+
+def test_it_gives_an_invitation_the_same_link_every_time(world: World) -> None:
+    import time_machine
+
+    survey = open_survey(world.org)
+    invitation = SurveyInvitation.objects.get(survey=survey, person=world.employee)
+    first = services.link_token(invitation)
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=3)):
+        assert services.link_token(invitation) == first
+    assert services.invitation_from_link(first) == invitation
+    assert services.invitation_from_link(first[:-2] + "xx") is None
