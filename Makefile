@@ -7,7 +7,7 @@ BENCH ?=
 export DJANGO_SETTINGS_MODULE := config.settings
 
 
-.PHONY: dev run test test-sqlite test-postgres lint format migrations-check bench train-models eval venv clean help
+.PHONY: dev run test test-sqlite test-postgres lint format migrations-check bench train-models eval messages venv clean help
 
 help:
 	@echo "make run               set up and start Heard (web + worker) on http://127.0.0.1:$(PORT)/"
@@ -17,6 +17,7 @@ help:
 	@echo "make bench [BENCH=x]   run the benchmarks, write benchmarks/results.json"
 	@echo "make train-models      retrain heard_nlp's emotion lexicon and model heads (needs ../shared/data)"
 	@echo "make eval              measure heard_nlp, write benchmarks/eval.json and docs/models/"
+	@echo "make messages          update and compile the translations in locale/"
 
 # What running Heard needs; `make test`, `lint` and `train-models` add the dev tools.
 $(VENV)/.installed: pyproject.toml
@@ -78,6 +79,11 @@ train-models: dev
 
 eval: dev
 	$(PY) -m heard_nlp.evaluate
+
+# Update locale/*/django.po from the code, then compile the .mo files (both are committed).
+messages: dev
+	DEBUG=1 $(PY) manage.py makemessages -l fr --no-location --ignore=.venv --ignore=staticfiles --ignore=heard_nlp --ignore=benchmarks --ignore=tests --ignore="*.egg-info"
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -198,6 +198,10 @@ HOUSEKEEPING = ["heard.surveys.services.surveys_run_schedule"]
 HOUSEKEEPING_SECONDS = int(os.environ.get("HOUSEKEEPING_SECONDS", "3600"))
 
 LANGUAGE_CODE = "en"
+# Languages a survey can be answered in (the answer page, its emails and the questions).
+# The rest of the interface is in English for now.
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -4,36 +4,43 @@ from collections.abc import Sequence
 
 from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from heard.orgs.models import Organization, Team
 from heard.surveys import library
 from heard.surveys.models import Audience, FocusSession, Kind, Mode, Question, Recurrence
 from heard.surveys.services import MAX_COMMENT_CHARS, CleanAnswer
 
-LIKERT_LABELS = ("Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree")
-WHO5_LABELS = (
-    "At no time",
-    "Some of the time",
-    "Less than half of the time",
-    "More than half of the time",
-    "Most of the time",
-    "All of the time",
+LIKERT_LABELS = (
+    _("Strongly disagree"),
+    _("Disagree"),
+    _("Neither"),
+    _("Agree"),
+    _("Strongly agree"),
 )
-CBI_LABELS = ("Always", "Often", "Sometimes", "Seldom", "Never or almost never")
+WHO5_LABELS = (
+    _("At no time"),
+    _("Some of the time"),
+    _("Less than half of the time"),
+    _("More than half of the time"),
+    _("Most of the time"),
+    _("All of the time"),
+)
+CBI_LABELS = (_("Always"), _("Often"), _("Sometimes"), _("Seldom"), _("Never or almost never"))
 
 
 def scale_choices(question: Question) -> list[tuple[int, str]]:
-    """The (value, label) pairs a question offers, in the order shown."""
+    """The (value, label) pairs a question offers, in the order shown, in the active language
+    (the survey's, on the answer page)."""
     if question.kind == Kind.LIKERT5:
-        return list(enumerate(LIKERT_LABELS, start=1))
+        return [(value, str(label)) for value, label in enumerate(LIKERT_LABELS, start=1)]
     if question.kind == Kind.SCALE10:
         return [(v, str(v)) for v in range(11)]
     if question.kind == Kind.WHO5:
-        labels = tuple(question.options) or WHO5_LABELS
-        return list(enumerate(labels))
+        return list(enumerate(question.options or [str(label) for label in WHO5_LABELS]))
     if question.kind == Kind.CBI:
-        labels = tuple(question.options) or CBI_LABELS
-        return list(enumerate(labels))
+        return list(enumerate(question.options or [str(label) for label in CBI_LABELS]))
     if question.kind in (Kind.SINGLE, Kind.MULTI):
         return list(enumerate(question.options))
     return []
@@ -51,32 +58,31 @@ def parse_answers(
         if question.kind == Kind.TEXT:
             text = data.get(name, "").strip()
             if len(text) > MAX_COMMENT_CHARS:
-                errors[question.pk] = (
-                    f"Please keep this under {MAX_COMMENT_CHARS:,} characters "
-                    f"(it has {len(text):,})."
-                )
+                errors[question.pk] = gettext(
+                    "Please keep this under %(limit)s characters (it has %(length)s)."
+                ) % {"limit": f"{MAX_COMMENT_CHARS:,}", "length": f"{len(text):,}"}
             elif text:
                 answers[question.pk] = CleanAnswer(question, text=text)
             elif question.required:
-                errors[question.pk] = "Please write an answer."
+                errors[question.pk] = gettext("Please write an answer.")
             continue
         if question.kind == Kind.MULTI:
             raw = data.getlist(name)
             picked = sorted({int(v) for v in raw if v.isdigit() and int(v) in allowed})
             if len(picked) != len(set(raw)):
-                errors[question.pk] = "Choose from the options shown."
+                errors[question.pk] = gettext("Choose from the options shown.")
             elif picked:
                 answers[question.pk] = CleanAnswer(question, choices=tuple(picked))
             elif question.required:
-                errors[question.pk] = "Choose at least one option."
+                errors[question.pk] = gettext("Choose at least one option.")
             continue
         raw_value = data.get(name, "")
         if raw_value == "":
             if question.required:
-                errors[question.pk] = "Please choose an answer."
+                errors[question.pk] = gettext("Please choose an answer.")
             continue
         if not raw_value.lstrip("-").isdigit() or int(raw_value) not in allowed:
-            errors[question.pk] = "Choose one of the answers shown."
+            errors[question.pk] = gettext("Choose one of the answers shown.")
             continue
         answers[question.pk] = CleanAnswer(question, value=int(raw_value))
     return answers, errors

@@ -4,7 +4,7 @@ import datetime
 
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from heard.core.tasks import heard_task
 from heard.surveys.models import Status, Survey, SurveyInvitation
@@ -36,9 +36,10 @@ def send_survey_links(survey_id: int, reminder_round: str) -> str:
             "url": link_url(invitation),
             "reminder": bool(reminder_round),
         }
-        subject = render_to_string("surveys/emails/link_subject.txt", context).strip()
-        text = render_to_string("surveys/emails/link.txt", context)
-        html = render_to_string("surveys/emails/link.html", context)
+        with translation.override(survey.language):
+            subject = render_to_string("surveys/emails/link_subject.txt", context).strip()
+            text = render_to_string("surveys/emails/link.txt", context)
+            html = render_to_string("surveys/emails/link.html", context)
         send_mail(subject, text, None, [invitation.person.email], html_message=html)
         field = "reminded_at" if reminder_round else "sent_at"
         SurveyInvitation.objects.filter(pk=invitation.pk).update(**{field: timezone.now()})

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from heard.orgs.access import OrgRequest, admin_required, get_for_org_or_404, manager_required
@@ -18,7 +19,7 @@ from heard.surveys.forms import (
     parse_answers,
     scale_choices,
 )
-from heard.surveys.models import FocusSession, Kind, Status, Survey
+from heard.surveys.models import FocusSession, Kind, Status, Survey, SurveyInvitation
 
 
 @require_GET
@@ -151,6 +152,12 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.invitation_from_link(token)
     if invitation is None:
         raise Http404("This link is not valid.")
+    # The answer page, its messages and labels speak the survey's language.
+    with translation.override(invitation.survey.language):
+        return _answer(request, token, invitation)
+
+
+def _answer(request: HttpRequest, token: str, invitation: SurveyInvitation) -> HttpResponse:
     survey = invitation.survey
     org = survey.organization
     context: dict[str, object] = {
@@ -202,7 +209,8 @@ def answer_done(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("This link is not valid.")
     org = invitation.survey.organization
     context = {"survey": invitation.survey, "org": org, "policy": selectors.policy_for(org)}
-    return render(request, "surveys/answer_done.html", context)
+    with translation.override(invitation.survey.language):
+        return render(request, "surveys/answer_done.html", context)
 
 
 @require_GET
