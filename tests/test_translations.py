@@ -19,7 +19,7 @@ def _entries(po: Path) -> list[tuple[str, str]]:
     entries: list[tuple[str, str]] = []
     current: dict[str, str] = {}
     key = ""
-    for line in po.read_text(encoding="utf-8").splitlines() + [""]:
+    for line in [*po.read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith(("msgid ", "msgstr ")):
             key, _, rest = line.partition(" ")
             current[key] = ast.literal_eval(rest)
