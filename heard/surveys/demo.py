@@ -21,6 +21,7 @@ from heard.surveys import library
 from heard.surveys.models import (
     SCORED_KINDS,
     Answer,
+    Audience,
     Kind,
     Question,
     Recurrence,
@@ -274,7 +275,40 @@ def build_survey_demo(
     Survey.objects.filter(pk=current.pk).update(status=Status.OPEN, opened_at=timezone.now())
     current.status = Status.OPEN
     surveys.append(current)
+    surveys.append(_french_pulse(rng, org, admin, people, moods, names, today))
     return surveys
+
+
+def _french_pulse(
+    rng: random.Random,
+    org: Organization,
+    admin: Person,
+    people: Sequence[Person],
+    moods: dict[int, float],
+    names: Sequence[str],
+    today: datetime.date,
+) -> Survey:
+    """Operations asked about the new scheduling tool, in French (the survey's language is
+    the language of its questions, its answer page and its emails)."""
+    from heard.orgs.models import Team
+
+    operations = Team.objects.for_org(org).get(name="Operations")
+    audience = [p for p in people if p.team_id == operations.pk]
+    survey = survey_create(
+        org=org,
+        title="Nouvel outil de planning : votre avis",
+        template="tech_change_pulse",
+        opens_on=today - datetime.timedelta(days=2),
+        closes_on=today + datetime.timedelta(days=12),
+        created_by=admin,
+        audience=Audience.TEAMS,
+        audience_teams=[operations],
+        language="fr",
+    )
+    _run(rng, survey, audience, moods, 12, names, rate=0.5)
+    Survey.objects.filter(pk=survey.pk).update(status=Status.OPEN, opened_at=timezone.now())
+    survey.status = Status.OPEN
+    return survey
 
 
 FOCUS_NOTES = (

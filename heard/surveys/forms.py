@@ -101,6 +101,14 @@ class SurveyForm(forms.Form):
     )
     opens_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
     closes_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    language = forms.ChoiceField(
+        initial="en",
+        help_text=(
+            "The language of the questions, the answer page and the emails. The full audit is "
+            "in English only (its wellbeing and burnout scales are shipped in their official "
+            "English wording)."
+        ),
+    )
     recurrence = forms.ChoiceField(choices=Recurrence.choices, initial=Recurrence.NONE)
     audience = forms.ChoiceField(choices=Audience.choices, initial=Audience.EVERYONE)
     audience_teams = forms.ModelMultipleChoiceField(
@@ -114,6 +122,9 @@ class SurveyForm(forms.Form):
         template.choices = [(key, t.name) for key, t in library.templates().items()] + [
             ("custom", "Start empty (your own questions)")
         ]
+        language = self.fields["language"]
+        assert isinstance(language, forms.ChoiceField)
+        language.choices = list(library.LANGUAGES.items())
         self.fields["audience_teams"].queryset = Team.objects.for_org(org)  # type: ignore[attr-defined]
 
 

@@ -18,12 +18,24 @@ Answer values, by question kind (`KIND_VALUES`):
 For who5 and cbi questions `TemplateQuestion.options` holds the answer labels: the label at
 index i is the answer with value i. Question texts may contain `{organisation}`, which the
 caller replaces with the organisation's name.
+
+Languages: English is the source language, written in the instrument and template files.
+Translations live in `instruments/translations/<language>.json`, keyed by stable references
+(`"instrument.item"`, a template's key and its own questions' keys), and are validated against
+the English library when first used: a key that refers to nothing, a wrong number of options or
+a lost `{organisation}` is a `LibraryError` naming the file. A template is available in a
+language only when every question it can ever ask (its whole rotation pool included) is
+translated; `template_languages` says which, and `template_questions(..., language=...)` refuses
+the others. Official or licensed instruments (WHO-5, CBI) are only translated from their
+officially published versions, never by Heard.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +43,10 @@ from typing import Any, Final, Literal
 
 LIBRARY_DIR: Final = Path(__file__).resolve().parent / "instruments"
 TEMPLATES_FILE: Final = "templates.json"
+TRANSLATIONS: Final = "translations"  # the folder in LIBRARY_DIR holding <language>.json files
+SOURCE_LANGUAGE: Final = "en"
+SOURCE_LANGUAGE_NAME: Final = "English"
+_LANGUAGE_CODE: Final = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")  # as Django writes them
 
 KIND_VALUES: Final[Mapping[str, range]] = {
     "likert5": range(1, 6),
@@ -109,6 +125,7 @@ class Item:
     dimension: str
     reverse: bool
     responses: tuple[ResponseOption, ...]  # in value order
+    response_set: str = ""  # the name of its responses in the instrument file
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,15 +245,65 @@ def template(key: str) -> Template:
         raise KeyError(f"no template {key!r}") from None
 
 
-def template_questions(key: str, *, month_index: int = 0) -> list[TemplateQuestion]:
+def template_questions(
+    key: str, *, month_index: int = 0, language: str = SOURCE_LANGUAGE
+) -> list[TemplateQuestion]:
     """A template's questions in order. `month_index` picks the rotating questions of a
-    template that has them (any integer: the pulse's run number, or year * 12 + month)."""
-    return template(key).questions_for(month_index)
+    template that has them (any integer: the pulse's run number, or year * 12 + month).
+
+    In another `language` the questions are the same (kind, instrument, item, dimension,
+    reverse flag, required) with `text` and `options` translated. A `LibraryError` names what
+    is missing when the template is not available in that language (see `template_languages`).
+    """
+    found = template(key)
+    questions = found.questions_for(month_index)
+    if language == SOURCE_LANGUAGE:
+        return questions
+    translation = _translation(language)
+    missing = _missing(found, translation)
+    if missing:
+        shown = ", ".join(missing[:8])
+        more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
+        raise LibraryError(
+            f"template {key!r} is not available in {language} ({translation.name}): "
+            f"{translation.file} has no translation for {shown}{more}"
+        )
+    own = translation.templates[key].questions
+    return [_translate(question, translation, own) for question in questions]
 
 
-def pulse_questions(month_index: int) -> list[TemplateQuestion]:
+def languages() -> dict[str, str]:
+    """Every language some template may be asked in, by code: English first, then one per
+    translation file, in code order."""
+    return {
+        SOURCE_LANGUAGE: SOURCE_LANGUAGE_NAME,
+        **{code: t.name for code, t in _translations().items()},
+    }
+
+
+def template_languages(key: str) -> tuple[str, ...]:
+    """The languages a template can be asked in, English first: those that translate every
+    question it can ever ask (for a rotating template, its whole pool) and its name."""
+    found = template(key)
+    return (
+        SOURCE_LANGUAGE,
+        *(code for code, t in _translations().items() if not _missing(found, t)),
+    )
+
+
+def template_name(key: str, language: str = SOURCE_LANGUAGE) -> str:
+    """A template's name in a language (a `LibraryError` if that language has none)."""
+    return _template_text(key, language).name
+
+
+def template_description(key: str, language: str = SOURCE_LANGUAGE) -> str:
+    """A template's description in a language (a `LibraryError` if that language has none)."""
+    return _template_text(key, language).description
+
+
+def pulse_questions(month_index: int, *, language: str = SOURCE_LANGUAGE) -> list[TemplateQuestion]:
     """The monthly pulse's questions for one month (see `Rotation` for the rule)."""
-    return template_questions("monthly_pulse", month_index=month_index)
+    return template_questions("monthly_pulse", month_index=month_index, language=language)
 
 
 # -- scoring ----------------------------------------------------------------------------------
@@ -540,6 +607,7 @@ def _parse_instrument(path: Path) -> Instrument:
                 dimension=dimension,
                 reverse=f.flag("reverse"),
                 responses=responses[response_set],
+                response_set=response_set,
             )
         )
     item_keys = [i.key for i in items]
@@ -714,3 +782,243 @@ def _templates() -> dict[str, Template]:
             raise LibraryError(f"{TEMPLATES_FILE}: template {parsed.key!r} is listed twice")
         found[parsed.key] = parsed
     return found
+
+
+# -- translations -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _QuestionText:
+    text: str
+    options: tuple[str, ...]  # () unless the English question has options
+
+
+@dataclass(frozen=True, slots=True)
+class _TemplateText:
+    name: str
+    description: str
+    questions: Mapping[str, _QuestionText]  # by the template's own question key
+
+
+@dataclass(frozen=True, slots=True)
+class _Translation:
+    language: str
+    name: str
+    file: str  # "translations/fr.json", for messages
+    items: Mapping[str, str]  # by "instrument.item"
+    responses: Mapping[str, Mapping[str, tuple[str, ...]]]  # instrument, response set: labels
+    templates: Mapping[str, _TemplateText]
+
+
+_TRANSLATION_FIELDS: Final = frozenset(
+    {"language", "name", "notes", "items", "responses", "templates"}
+)
+
+
+def _translations_dir() -> Path:
+    return LIBRARY_DIR / TRANSLATIONS
+
+
+def _optional_object(fields: _Fields, name: str) -> dict[str, Any]:
+    value = fields.data.get(name, {})
+    if not isinstance(value, dict):
+        raise LibraryError(f"{fields.where}: {name!r} must be an object")
+    return value
+
+
+def _only(fields: _Fields, allowed: Iterable[str]) -> None:
+    unknown = sorted(set(fields.data) - set(allowed))
+    if unknown:
+        raise LibraryError(f"{fields.where}: unknown field {unknown[0]!r}")
+
+
+def _translated_text(value: object, english: str, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise LibraryError(f"{where}: must be a non-empty string")
+    _check_text(value, where)
+    if value.count(PLACEHOLDER) != english.count(PLACEHOLDER):
+        raise LibraryError(
+            f"{where}: must keep {PLACEHOLDER} as the English does "
+            f"({english.count(PLACEHOLDER)} time(s))"
+        )
+    return value
+
+
+def _translated_labels(value: object, english: Sequence[str], where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise LibraryError(f"{where}: must be a list of non-empty strings")
+    if len(value) != len(english):
+        raise LibraryError(
+            f"{where}: has {len(value)} options, the English has {len(english)} "
+            "(keep the same options in the same order)"
+        )
+    if len(set(value)) != len(value):
+        raise LibraryError(f"{where}: options must differ")
+    return tuple(value)
+
+
+def _parse_items(fields: _Fields) -> dict[str, str]:
+    items: dict[str, str] = {}
+    library = _instruments()
+    for ref, text in _optional_object(fields, "items").items():
+        where = f"{fields.where} items.{ref}"
+        instrument_key, _, item_key = ref.partition(".")
+        found = library.get(instrument_key)
+        english = next((i for i in found.items if i.key == item_key), None) if found else None
+        if english is None:
+            raise LibraryError(f"{where}: no such item in the library (a stale key?)")
+        items[ref] = _translated_text(text, english.text, where)
+    return items
+
+
+def _parse_translated_responses(fields: _Fields) -> dict[str, dict[str, tuple[str, ...]]]:
+    responses: dict[str, dict[str, tuple[str, ...]]] = {}
+    library = _instruments()
+    for instrument_key, sets in _optional_object(fields, "responses").items():
+        where = f"{fields.where} responses.{instrument_key}"
+        if instrument_key not in library:
+            raise LibraryError(f"{where}: no such instrument (a stale key?)")
+        if not isinstance(sets, dict):
+            raise LibraryError(f"{where}: must be an object of response sets")
+        english_sets = {i.response_set: i.responses for i in library[instrument_key].items}
+        translated: dict[str, tuple[str, ...]] = {}
+        for set_name, labels in sets.items():
+            if set_name not in english_sets:
+                raise LibraryError(f"{where}.{set_name}: no such response set (a stale key?)")
+            english = [o.label for o in english_sets[set_name]]
+            translated[set_name] = _translated_labels(labels, english, f"{where}.{set_name}")
+        responses[instrument_key] = translated
+    return responses
+
+
+def _parse_translated_template(raw: object, found: Template, where: str) -> _TemplateText:
+    f = _Fields(raw, where)
+    _only(f, ("name", "description", "questions"))
+    own = {q.item: q for q in found.questions if q.instrument is None}
+    questions: dict[str, _QuestionText] = {}
+    for key, entry in _optional_object(f, "questions").items():
+        q_where = f"{where} questions.{key}"
+        english = own.get(key)
+        if english is None:
+            raise LibraryError(f"{q_where}: the template has no own question {key!r} (stale?)")
+        q = _Fields(entry, q_where)
+        _only(q, ("text", "options"))
+        options: tuple[str, ...] = ()
+        if english.options:
+            options = _translated_labels(q.array("options"), english.options, f"{q_where} options")
+        elif q.has("options"):
+            raise LibraryError(f"{q_where}: the English question has no options")
+        questions[key] = _QuestionText(
+            text=_translated_text(q.data.get("text"), english.text, f"{q_where} text"),
+            options=options,
+        )
+    return _TemplateText(
+        name=f.text("name"), description=f.text("description"), questions=questions
+    )
+
+
+def _parse_translation(path: Path) -> _Translation:
+    file = f"{TRANSLATIONS}/{path.name}"
+    fields = _Fields(_read_json(path), file)
+    _only(fields, _TRANSLATION_FIELDS)
+    language = fields.text("language")
+    if language != path.stem:
+        raise LibraryError(f"{file}: language {language!r} must match the file name")
+    if not _LANGUAGE_CODE.fullmatch(language) or language == SOURCE_LANGUAGE:
+        raise LibraryError(
+            f"{file}: language must be a lower-case code such as fr or pt-br, not "
+            f"{SOURCE_LANGUAGE} (English is written in the instrument files)"
+        )
+    if fields.has("notes"):
+        fields.text("notes")
+    library = _templates()
+    templates: dict[str, _TemplateText] = {}
+    for key, raw in _optional_object(fields, "templates").items():
+        if key not in library:
+            raise LibraryError(f"{file} templates.{key}: no such template (a stale key?)")
+        templates[key] = _parse_translated_template(raw, library[key], f"{file} templates.{key}")
+    return _Translation(
+        language=language,
+        name=fields.text("name"),
+        file=file,
+        items=_parse_items(fields),
+        responses=_parse_translated_responses(fields),
+        templates=templates,
+    )
+
+
+@functools.cache
+def _translations() -> dict[str, _Translation]:
+    """Every translation file, by language code, in code order, validated."""
+    folder = _translations_dir()
+    if not folder.is_dir():
+        return {}
+    parsed = [_parse_translation(path) for path in sorted(folder.glob("*.json"))]
+    return {t.language: t for t in parsed}
+
+
+def _translation(language: str) -> _Translation:
+    found = _translations().get(language)
+    if found is None:
+        known = ", ".join(languages())
+        raise LibraryError(f"no translation for language {language!r} (known: {known})")
+    return found
+
+
+def _template_text(key: str, language: str) -> _TemplateText:
+    found = template(key)
+    if language == SOURCE_LANGUAGE:
+        return _TemplateText(name=found.name, description=found.description, questions={})
+    translation = _translation(language)
+    text = translation.templates.get(key)
+    if text is None:
+        raise LibraryError(f"{translation.file}: template {key!r} has no name in {language}")
+    return text
+
+
+def _missing(found: Template, translation: _Translation) -> list[str]:
+    """What a translation lacks for a template, as references; empty when it has it all."""
+    missing: list[str] = []
+    text = translation.templates.get(found.key)
+    if text is None:
+        missing.append(f"templates.{found.key} (name and description)")
+    own = text.questions if text else {}
+    for question in [*found.questions, *(found.rotation.pool if found.rotation else ())]:
+        if question.instrument is None:
+            if question.item not in own:
+                missing.append(f"templates.{found.key} questions.{question.item}")
+            continue
+        if question.ref not in translation.items:
+            missing.append(question.ref)
+        if question.options:  # who5 and cbi answer labels
+            response_set = instrument(question.instrument).item(str(question.item)).response_set
+            if response_set not in translation.responses.get(question.instrument, {}):
+                missing.append(f"responses.{question.instrument}.{response_set}")
+    return list(dict.fromkeys(missing))
+
+
+def _translate(
+    question: TemplateQuestion, translation: _Translation, own: Mapping[str, _QuestionText]
+) -> TemplateQuestion:
+    if question.instrument is None:
+        text = own[str(question.item)]
+        return dataclasses.replace(question, text=text.text, options=text.options)
+    options = question.options
+    if options:
+        item = instrument(question.instrument).item(str(question.item))
+        options = translation.responses[question.instrument][item.response_set]
+    return dataclasses.replace(question, text=translation.items[question.ref], options=options)
+
+
+def _language_names(folder: Path) -> dict[str, str]:
+    """English, then each translation file's language and name (read, not yet validated)."""
+    names = {SOURCE_LANGUAGE: SOURCE_LANGUAGE_NAME}
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.json")):
+            names[path.stem] = _Fields(_read_json(path), f"{TRANSLATIONS}/{path.name}").text("name")
+    return names
+
+
+# Every language, by code: English first, then one per translation file. Read once, when the
+# module is imported; `languages()` reads the files again (tests that swap LIBRARY_DIR use it).
+LANGUAGES: Final[dict[str, str]] = _language_names(_translations_dir())

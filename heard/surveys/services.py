@@ -61,8 +61,10 @@ def survey_create(
     audience_teams: Iterable[Team] = (),
     run_index: int = 0,
     previous: Survey | None = None,
+    language: str = "en",
 ) -> Survey:
-    """A draft survey with the template's questions ("" or "custom": no questions yet)."""
+    """A draft survey with the template's questions ("" or "custom": no questions yet), in
+    `language`: the questions, the answer page and the emails people get."""
     title = " ".join(title.split())
     if not title:
         raise ValidationError({"title": "Give the survey a title."})
@@ -77,6 +79,13 @@ def survey_create(
         raise ValidationError({"template": "Unknown template."})
     if previous is not None and previous.organization_id != org.pk:
         raise ValidationError("That survey is not in your organisation.")
+    if language not in library.LANGUAGES:
+        raise ValidationError({"language": "Heard has no translation for that language yet."})
+    if template and template != "custom" and language not in library.template_languages(template):
+        available = ", ".join(
+            library.LANGUAGES[code] for code in library.template_languages(template)
+        )
+        raise ValidationError({"language": f"This template is available in: {available}."})
     with transaction.atomic():
         survey = Survey.objects.create(
             organization=org,
@@ -84,6 +93,7 @@ def survey_create(
             template="" if template == "custom" else template,
             run_index=run_index,
             mode=mode,
+            language=language,
             opens_on=opens_on,
             closes_on=closes_on,
             recurrence=recurrence,
@@ -93,7 +103,9 @@ def survey_create(
         )
         survey.audience_teams.set(teams)
         if survey.template:
-            questions = library.template_questions(survey.template, month_index=run_index)
+            questions = library.template_questions(
+                survey.template, month_index=run_index, language=language
+            )
             Question.objects.bulk_create(
                 Question(
                     survey=survey,
@@ -444,7 +456,9 @@ def survey_next_run(*, survey: Survey) -> Survey:
     months = RECURRENCE_MONTHS[Recurrence(survey.recurrence)]
     opens = _add_months(survey.opens_on, months)
     closes = opens + (survey.closes_on - survey.opens_on)
-    base = library.templates()[survey.template].name if survey.template else survey.title
+    base = (
+        library.template_name(survey.template, survey.language) if survey.template else survey.title
+    )
     with transaction.atomic():
         nxt = survey_create(
             org=survey.organization,
@@ -459,6 +473,7 @@ def survey_next_run(*, survey: Survey) -> Survey:
             audience_teams=survey.audience_teams.all(),
             run_index=survey.run_index + 1,
             previous=survey,
+            language=survey.language,
         )
         if not survey.template:
             Question.objects.bulk_create(

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from heard.orgs.access import OrgRequest, admin_required, get_for_org_or_404, manager_required
 from heard.orgs.services.audit import audit_record
 from heard.orgs.views import _add_service_errors, _error_text
-from heard.surveys import exports, selectors, services
+from heard.surveys import exports, library, selectors, services
 from heard.surveys.forms import (
     FocusSessionForm,
     QuestionForm,
@@ -48,6 +48,7 @@ def survey_create(request: OrgRequest) -> HttpResponse:
                 title=data["title"],
                 template=data["template"],
                 mode=data["mode"],
+                language=data["language"],
                 opens_on=data["opens_on"],
                 closes_on=data["closes_on"],
                 recurrence=data["recurrence"],
@@ -88,6 +89,7 @@ def survey_detail(request: OrgRequest, survey_id: int) -> HttpResponse:
         "questions": survey.questions.all(),
         "form": form,
         "participation": selectors.participation(survey, request.person),
+        "language_name": library.LANGUAGES.get(survey.language, survey.language),
     }
     return render(request, "surveys/survey_detail.html", context)
 

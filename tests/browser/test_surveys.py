@@ -159,7 +159,7 @@ def phone_without_javascript(browser: Browser, transactional_db: None) -> Iterat
 
 def _employee_link(live_server: LiveServer) -> tuple[Survey, SurveyInvitation, str]:
     """Priya's link to the demo's open pulse, on the live server."""
-    survey = Survey.objects.get(status=Status.OPEN)
+    survey = Survey.objects.get(status=Status.OPEN, template="monthly_pulse")
     invitation = SurveyInvitation.objects.get(survey=survey, person__email=DEMO_LOGINS["employee"])
     assert not invitation.answered
     path = urlsplit(services.link_url(invitation)).path
