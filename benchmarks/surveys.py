@@ -139,7 +139,7 @@ def _results_figures(org: Organization, audit: Survey) -> Figures:
         },
     }
     # The first view in a fresh process decides every group and loads the text models; the
-    # later ones reuse the decided groups (selectors._decided), until an answer comes in.
+    # later ones reuse the decided groups (results._decided), until an answer comes in.
     figures["survey_results_first_view_ms"] = {
         "value": first_views[DEMO_LOGINS["admin"]],
         "unit": "ms",

@@ -1,5 +1,5 @@
 """CSV and PDF exports of survey results. Both take the `Results` that the results page shows
-(`selectors.survey_results`), so an export can never hold a number the page would hide."""
+(`results.survey_results`), so an export can never hold a number the page would hide."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from heard.surveys.selectors import Results, Row
+from heard.surveys.results import Results, Row
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # A Unicode font for PDFs where the system has one (Debian: fonts-dejavu-core); otherwise

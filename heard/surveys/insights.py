@@ -1,6 +1,6 @@
 """What employee comments say, in aggregate only, and what moves eNPS.
 
-Called by `selectors.survey_results` only for a scope the privacy engine has already shown
+Called by `results.survey_results` only for a scope the privacy engine has already shown
 (and, for comments, only above the comment threshold): nothing here is ever computed for one
 person. The text analysis is Heard's own (`heard_nlp`), offline; pages label it as AI.
 """

@@ -12,6 +12,7 @@ from heard.orgs.access import OrgRequest, admin_required, get_for_org_or_404, ma
 from heard.orgs.services.audit import audit_record
 from heard.orgs.views import _add_service_errors, _error_text
 from heard.surveys import exports, library, selectors, services
+from heard.surveys import results as results_module
 from heard.surveys.forms import (
     FocusSessionForm,
     QuestionForm,
@@ -165,7 +166,7 @@ def _answer(request: HttpRequest, token: str, invitation: SurveyInvitation) -> H
     context: dict[str, object] = {
         "survey": survey,
         "org": org,
-        "policy": selectors.policy_for(org),
+        "policy": results_module.policy_for(org),
     }
     if invitation.answered:
         return render(request, "surveys/answer_done.html", {**context, "again": True})
@@ -210,7 +211,7 @@ def answer_done(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         raise Http404("This link is not valid.")
     org = invitation.survey.organization
-    context = {"survey": invitation.survey, "org": org, "policy": selectors.policy_for(org)}
+    context = {"survey": invitation.survey, "org": org, "policy": results_module.policy_for(org)}
     with translation.override(invitation.survey.language):
         return render(request, "surveys/answer_done.html", context)
 
@@ -224,10 +225,10 @@ def survey_results(request: OrgRequest, survey_id: int) -> HttpResponse:
     # What the comments say is worked out by the text models: the page asks for it
     # separately (htmx, or a plain link without JavaScript), so the numbers never wait.
     insights = request.GET.get("part") == "insights"
-    results = selectors.survey_results(
+    results = results_module.survey_results(
         survey,
         request.person,
-        scope_key=request.GET.get("scope", selectors.SCOPE),
+        scope_key=request.GET.get("scope", results_module.SCOPE),
         by=request.GET.get("by", "teams"),
         with_insights=insights,
     )
@@ -236,7 +237,7 @@ def survey_results(request: OrgRequest, survey_id: int) -> HttpResponse:
     context = {
         "survey": survey,
         "results": results,
-        "by_choices": selectors.BY_CHOICES,
+        "by_choices": results_module.BY_CHOICES,
     }
     if insights and request.headers.get("HX-Request"):
         return render(request, "surveys/survey_results.html#insights", context)
@@ -252,10 +253,10 @@ def survey_results_export(request: OrgRequest, survey_id: int, fmt: str) -> Http
     survey = get_for_org_or_404(
         Survey.objects.exclude(status=Status.DRAFT), request.org, pk=survey_id
     )
-    results = selectors.survey_results(
+    results = results_module.survey_results(
         survey,
         request.person,
-        scope_key=request.GET.get("scope", selectors.SCOPE),
+        scope_key=request.GET.get("scope", results_module.SCOPE),
         by=request.GET.get("by", "teams"),
     )
     if results is None or fmt not in ("csv", "pdf"):

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from heard.surveys.selectors import BY_CHOICES
+from heard.surveys.results import BY_CHOICES
 
 register = template.Library()
 

@@ -1,4 +1,4 @@
-"""Scripted attacks on survey results, through the selectors the pages and exports use.
+"""Scripted attacks on survey results, through the code the pages and exports use.
 Each must reveal nothing about a group smaller than k (5 here)."""
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from conftest import World
 from heard.orgs.models import Person, Team
 from heard.surveys import selectors
 from heard.surveys.models import Survey, SurveyInvitation
+from heard.surveys.results import BY_CHOICES, Results, survey_results
 from heard.surveys.tests.helpers import answer_all, open_survey
 from tests.factories import make_person, make_team
 
 K = 5
 
 
-def _shown(results: selectors.Results) -> dict[str, int]:
+def _shown(results: Results) -> dict[str, int]:
     found = {results.scope.key: results.scope.decision.n} if results.scope.decision.shown else {}
     for row in results.rows:
         if row.decision.shown:
@@ -30,12 +31,12 @@ def _shown(results: selectors.Results) -> dict[str, int]:
 
 def _every_view(survey: Survey, viewer: Person) -> dict[str, int]:
     """Everything the viewer can see: every scope, every way of cutting it."""
-    first = selectors.survey_results(survey, viewer)
+    first = survey_results(survey, viewer)
     assert first is not None
     seen: dict[str, int] = {}
     for scope_key, _ in first.scopes:
-        for by, _ in selectors.BY_CHOICES:
-            results = selectors.survey_results(survey, viewer, scope_key=scope_key, by=by)
+        for by, _ in BY_CHOICES:
+            results = survey_results(survey, viewer, scope_key=scope_key, by=by)
             assert results is not None
             for key, n in _shown(results).items():
                 assert seen.setdefault(key, n) == n  # one key, one number, in every view
@@ -59,7 +60,7 @@ def _world_with_tree(world: World) -> tuple[Team, Team, list[Person], list[Perso
 
 def _members(survey: Survey, viewer: Person) -> dict[str, set[int]]:
     """Response ids per group key, rebuilt from the tables, to check what was shown."""
-    from heard.surveys.selectors import SEGMENTS, _responses, _team_groups, visible_team_ids
+    from heard.surveys.results import SEGMENTS, _responses, _team_groups, visible_team_ids
 
     responses = _responses(survey)
     teams = _team_groups(survey.organization, visible_team_ids(viewer), responses)
@@ -118,8 +119,8 @@ def test_the_export_shows_exactly_what_the_page_shows(world: World, admin_client
     others = [make_person(world.org, team=parent) for _ in range(6)]
     survey = open_survey(world.org)
     answer_all(survey, own + sub + others)
-    for by, _ in selectors.BY_CHOICES:
-        results = selectors.survey_results(survey, world.admin, by=by)
+    for by, _ in BY_CHOICES:
+        results = survey_results(survey, world.admin, by=by)
         assert results is not None
         exported = admin_client.get(f"/surveys/{survey.pk}/results.csv?by={by}").content.decode()
         rows = {r[0]: r for r in csv.reader(io.StringIO(exported)) if r and len(r) > 2}
@@ -139,7 +140,7 @@ def test_someone_joining_between_runs_is_not_singled_out(world: World) -> None:
     second = open_survey(world.org, previous=first)
     answer_all(second, [*team, joiner], value=lambda p, q: 1 if p == joiner else 4)
     scope = f"team:{world.team.pk}"
-    results = selectors.survey_results(second, world.admin, scope_key=scope)
+    results = survey_results(second, world.admin, scope_key=scope)
     assert results is not None and results.scope.decision.shown
     assert results.previous is None  # no change against the run before the joiner came
     assert "joined or left" in results.previous_hidden_reason
@@ -149,7 +150,7 @@ def test_someone_joining_between_runs_is_not_singled_out(world: World) -> None:
     third = open_survey(world.org, previous=second)
     newcomers = list(Person.objects.filter(team=world.team))
     answer_all(third, newcomers)
-    later = selectors.survey_results(third, world.admin, scope_key=scope)
+    later = survey_results(third, world.admin, scope_key=scope)
     assert later is not None and later.previous is not None
 
 
@@ -162,7 +163,7 @@ def test_someone_leaving_between_runs_is_not_singled_out(world: World) -> None:
     leaver.save(update_fields=["is_active"])
     second = open_survey(world.org, previous=first)
     answer_all(second, team[:-1])
-    results = selectors.survey_results(second, world.admin, scope_key=f"team:{world.team.pk}")
+    results = survey_results(second, world.admin, scope_key=f"team:{world.team.pk}")
     assert results is not None and results.previous is None
 
 

@@ -91,7 +91,7 @@ def test_it_loads_what_the_comments_say_separately_and_labels_it_ai(
 
 
 def test_it_adds_up_team_subtrees_the_same_as_counting_their_members(world: World) -> None:
-    from heard.surveys.selectors import _cells, _decided
+    from heard.surveys.results import _cells, _decided
 
     parent = world.team
     child = make_team(world.org, "Tier 2", parent=parent)
