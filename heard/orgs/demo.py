@@ -150,7 +150,8 @@ class TeamSpec:
     manager: tuple[str, str]  # name, email local part
 
 
-# Maple & Co.: a 60-person business in six teams; leadership at the top of the hierarchy.
+# Maple & Co.: a 60-person business in six teams (and Support's small escalations sub-team);
+# leadership at the top of the hierarchy.
 MAPLE_TEAMS = (
     TeamSpec("Leadership", 4, "Leadership", False, ("Amara Okafor", "amara.okafor")),
     TeamSpec("Support", 16, "Customer support", True, ("Daniel Reyes", "daniel.reyes")),
@@ -195,6 +196,26 @@ def _large_teams(people: int) -> list[TeamSpec]:
         remaining -= size
         index += 1
     return teams + squads
+
+
+ESCALATIONS = "Support escalations"
+
+
+def _escalations(org: Organization, support: Team, persons: list[Person]) -> None:
+    """A sub-team of four inside Support, led by Support's manager: small enough that the
+    privacy engine hides its scores, which the demo shows on purpose."""
+    team = Team.objects.create(
+        organization=org, name=ESCALATIONS, parent=support, manager=support.manager
+    )
+    named = set(DEMO_LOGINS.values())
+    movers = [
+        p
+        for p in persons
+        if p.team_id == support.pk and p.email not in named and p.role == Role.EMPLOYEE
+    ][:4]
+    for person in movers:
+        person.team = team
+    Person.objects.bulk_update(movers, ["team"])
 
 
 @transaction.atomic
@@ -262,6 +283,7 @@ def build_demo(*, people: int = 60) -> Organization:
         team_head = managers.get(team.name.split(" squad ")[0])
         team.manager = by_email[team_head.email] if team_head is not None else None
     Team.objects.bulk_update(teams, ["manager"])
+    _escalations(org, by_name["Support"], persons)
 
     # Sign-ins for the three demo logins, and for a few more so the roster looks lived-in.
     password = make_password(DEMO_PASSWORD)

@@ -181,6 +181,7 @@ def _run(
         if not answered:
             continue
         team = person.team.name.split(" squad ")[0] if person.team else ""
+        team = "Support" if team.startswith("Support") else team
         given = _answers(rng, questions, team, moods[person.pk], month, names)
         dimensions, enps = dimension_scores(given.values())
         response = Response(

@@ -25,6 +25,7 @@ pytestmark = pytest.mark.browser
 
 AUDIT = "Empathy audit 2026"
 TEAM_NAMES = [spec.name for spec in MAPLE_TEAMS]
+ESCALATIONS = "Support escalations"
 PHONE: ViewportSize = {"width": 360, "height": 740}
 # A colleague on the roster (Sales' manager): the comment names her, the stored one must not.
 COLLEAGUE = "Hannah Lindqvist"
@@ -95,7 +96,7 @@ def test_it_shows_the_admin_the_audit_heatmap_with_small_groups_hidden_and_why(
     for row in (own, finance):
         assert "%" not in row.inner_text()
 
-    for team in ("Support", "Sales", "Operations", "Product"):
+    for team in ("Support (with sub-teams)", "Sales", "Operations", "Product"):
         shown = _heatmap_row(heatmap, team)
         expect(shown).to_have_count(1)
         expect(shown).not_to_have_class(re.compile(r"\bsuppressed\b"))
@@ -110,7 +111,7 @@ def test_it_shows_the_admin_the_audit_heatmap_with_small_groups_hidden_and_why(
     _assert_only_own_host(requested, live_server)
 
 
-def test_it_shows_the_support_manager_only_their_own_team(
+def test_it_shows_the_support_manager_their_tree_with_the_small_team_hidden_and_why(
     page: Page, live_server: LiveServer
 ) -> None:
     _demo()
@@ -118,15 +119,24 @@ def test_it_shows_the_support_manager_only_their_own_team(
     _sign_in(page, live_server, DEMO_LOGINS["manager"], DEMO_PASSWORD)
     heatmap = _open_audit_results(page)
 
-    expect(heatmap.get_by_role("rowheader")).to_have_text(["Support"])
-    support = _heatmap_row(heatmap, "Support")
+    expect(heatmap.get_by_role("rowheader")).to_have_text(
+        ["Support (with sub-teams)", "Support: its own members", ESCALATIONS]
+    )
+    support = _heatmap_row(heatmap, "Support (with sub-teams)")
     expect(support.get_by_role("cell").nth(1)).to_have_text(re.compile(r"^\d+%$"))
+    # The team of four is hidden, with the reason in its row and no number.
+    small = _heatmap_row(heatmap, ESCALATIONS)
+    expect(small).to_have_class(re.compile(r"\bsuppressed\b"))
+    expect(small.get_by_role("cell")).to_have_text(["Hidden: fewer than 5 responses."])
+    # Support's own members are hidden too: Support minus them would be the four.
+    own = _heatmap_row(heatmap, "Support: its own members")
+    expect(own.get_by_role("cell")).to_have_text([re.compile(r"^Hidden")])
     text = heatmap.inner_text()
     others = [name for name in TEAM_NAMES if name != "Support" and name in text]
     assert not others, f"the manager's heatmap names other teams: {others}"
     # Nor can another team be picked as the scope.
     scopes = page.get_by_label("Scope").locator("option").all_inner_texts()
-    assert scopes == ["Everyone you can see", "Support"], scopes
+    assert scopes == ["Everyone you can see", "Support", ESCALATIONS], scopes
 
     page.wait_for_load_state("networkidle")
     _assert_only_own_host(requested, live_server)

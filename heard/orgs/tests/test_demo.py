@@ -16,10 +16,16 @@ def test_it_builds_maple_and_co() -> None:
     assert org.name == "Maple & Co."
     assert Person.objects.for_org(org).count() == 60
     names = set(Team.objects.for_org(org).values_list("name", flat=True))
-    assert names == {"Leadership", "Support", "Sales", "Operations", "Product", "Finance"}
+    assert names == {
+        "Leadership", "Support", "Support escalations", "Sales", "Operations", "Product",
+        "Finance",
+    }  # fmt: skip
     support = Team.objects.get(organization=org, name="Support")
     assert support.parent is not None and support.parent.name == "Leadership"
-    assert support.members.filter(customer_facing=True).count() >= 10
+    assert support.members.filter(customer_facing=True).count() >= 8
+    escalations = Team.objects.get(organization=org, name="Support escalations")
+    assert escalations.parent == support and escalations.manager == support.manager
+    assert escalations.members.count() == 4
     roles = {
         r: Person.objects.for_org(org).filter(email=e).get().role for r, e in DEMO_LOGINS.items()
     }
