@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "heard.accounts",
     "heard.orgs",
     "heard.surveys",
+    "heard.customers",
 ]
 
 MIDDLEWARE = [

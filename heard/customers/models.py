@@ -1,0 +1,191 @@
+"""Customers and what they said: tickets, reviews and survey answers, each analysed by
+heard_nlp. Customer texts may be analysed one by one (unlike employees' comments)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+
+from heard.orgs.models import Organization, OrgScopedQuerySet, Person
+
+
+class Customer(models.Model):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="customers"
+    )
+    # How items find their customer: the external customer id, else the email (lower-cased),
+    # else the name. Unique per organisation.
+    key = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    first_seen = models.DateTimeField(null=True, blank=True)
+    last_contact = models.DateTimeField(null=True, blank=True)
+    at_risk = models.BooleanField(default=False)
+    at_risk_reason = models.CharField(max_length=300, blank=True)
+
+    objects: ClassVar[OrgScopedQuerySet[Customer]] = OrgScopedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "key"], name="customer_key_unique")
+        ]
+        indexes = [
+            models.Index(fields=["organization", "at_risk"], name="customer_at_risk_idx"),
+            models.Index(fields=["organization", "last_contact"], name="customer_last_contact_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.email or self.key
+
+
+class Channel(models.TextChoices):
+    TICKET = "ticket", "Support ticket"
+    REVIEW = "review", "Review"
+    SURVEY = "survey", "Survey answer"
+    EMAIL = "email", "Email"
+    CHAT = "chat", "Chat"
+    OTHER = "other", "Other"
+
+
+class RatingScale(models.TextChoices):
+    NONE = "", "No rating"
+    STARS5 = "stars5", "1 to 5 (CSAT, stars)"
+    NPS10 = "nps10", "0 to 10 (NPS)"
+
+
+class Item(models.Model):
+    """One thing a customer said. Idempotent by (organisation, source, external id): the same
+    item imported twice, or by the API and a file, is one row."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=80)  # "csv", "api", a helpdesk name...
+    external_id = models.CharField(max_length=200)
+    customer = models.ForeignKey(
+        Customer, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.TICKET)
+    occurred_at = models.DateTimeField()
+    text = models.TextField()
+    rating = models.SmallIntegerField(null=True, blank=True)
+    rating_scale = models.CharField(max_length=8, choices=RatingScale.choices, blank=True)
+    agent = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agent_name = models.CharField(max_length=200, blank=True)
+    thread_id = models.CharField(max_length=200, blank=True)
+    reply_text = models.TextField(blank=True)  # the reply the agent sent, when recorded
+    replied_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # Analysis by heard_nlp (null until analysed). `model_version` says which models did it,
+    # so that a new model re-analyses what the old one read.
+    analysed_at = models.DateTimeField(null=True, blank=True)
+    model_version = models.CharField(max_length=80, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    not_analysed_reason = models.CharField(max_length=200, blank=True)
+    sentiment = models.CharField(max_length=8, blank=True)  # positive, neutral, negative
+    sentiment_score = models.FloatField(null=True, blank=True)
+    emotions = models.JSONField(default=dict, blank=True)  # label -> probability
+    emotion_labels = models.JSONField(default=list, blank=True)
+    frustration = models.FloatField(null=True, blank=True)
+    urgency = models.CharField(max_length=6, blank=True)  # low, medium, high
+    urgency_score = models.FloatField(null=True, blank=True)
+    intensity = models.CharField(max_length=6, blank=True)
+    reasons = models.JSONField(default=list, blank=True)  # urgency and intensity reasons
+    evidence = models.JSONField(default=list, blank=True)  # [{"text", "start", "end", "supports"}]
+    # A person's correction of the analysis wins over the model's: {"sentiment": "negative"}.
+    corrected = models.JSONField(default=dict, blank=True)
+
+    objects: ClassVar[OrgScopedQuerySet[Item]] = OrgScopedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "source", "external_id"], name="item_source_id_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "occurred_at"], name="item_org_time_idx"),
+            models.Index(fields=["customer", "occurred_at"], name="item_customer_time_idx"),
+            models.Index(fields=["organization", "analysed_at"], name="item_analysed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.external_id}"
+
+    @property
+    def shown_sentiment(self) -> str:
+        return str(self.corrected.get("sentiment", self.sentiment))
+
+
+class LabelCorrection(models.Model):
+    """A person corrected what the text analysis said about an item; counted on the model
+    card ("corrections") and kept when the item is analysed again."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="corrections")
+    field = models.CharField(max_length=20)  # sentiment, urgency, emotion
+    model_value = models.CharField(max_length=40, blank=True)
+    corrected_value = models.CharField(max_length=40)
+    model_version = models.CharField(max_length=80, blank=True)
+    corrected_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[OrgScopedQuerySet[LabelCorrection]] = OrgScopedQuerySet.as_manager()  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.model_value} -> {self.corrected_value}"
+
+
+class CustomerImport(models.Model):
+    """One uploaded file of customer items (CSV or JSON Lines) and how far its import got.
+
+    The file stays on disk (`path`) until the import is done; the worker reads it as a stream
+    and records, after every batch it commits, how many rows are done (`rows_done`), so a
+    killed worker's successor carries on from there."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", "Waiting for column mapping"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    path = models.CharField(max_length=500)
+    size = models.BigIntegerField(default=0)
+    file_format = models.CharField(max_length=6, default="csv")  # csv or jsonl
+    encoding = models.CharField(max_length=40, blank=True)
+    delimiter = models.CharField(max_length=4, blank=True)
+    headers = models.JSONField(default=list)
+    preview = models.JSONField(default=list)  # the first rows, for the mapping page
+    mapping = models.JSONField(default=dict)  # field -> column
+    source = models.CharField(max_length=80, default="csv")
+    default_channel = models.CharField(
+        max_length=8, choices=Channel.choices, default=Channel.TICKET
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.UPLOADED)
+    rows_done = models.PositiveIntegerField(default=0)  # rows read and committed
+    rows_created = models.PositiveIntegerField(default=0)
+    rows_skipped = models.PositiveIntegerField(default=0)  # already there (same external id)
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)  # the first errors: [{"row": n, "message": ...}]
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[OrgScopedQuerySet[CustomerImport]] = OrgScopedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
