@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include((invitation_urlpatterns, "invitations"))),
     path("", include("heard.orgs.urls")),
     path("", include("heard.surveys.urls")),
+    path("", include("heard.customers.urls")),
     path("django-admin/", admin.site.urls),
 ]

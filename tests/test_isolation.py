@@ -59,12 +59,17 @@ def _org_a_ids(world: World) -> dict[str, int]:
     from heard.surveys.tests.helpers import open_survey
 
     survey = open_survey(world.org)
+    from heard.customers.tests.helpers import make_item
+
+    item = make_item(world.org)
     return {
         "person_id": world.employee.pk,
         "team_id": world.team.pk,
         "import_id": roster.pk,
         "survey_id": survey.pk,
         "question_id": survey.questions.first().pk,  # type: ignore[union-attr]
+        "customer_id": item.customer_id,  # type: ignore[dict-item]
+        "item_id": item.pk,
     }
 
 

@@ -43,6 +43,10 @@ def _guard(check: Callable[[Person], bool]) -> Callable[[View], View]:
 member_required = _guard(lambda person: True)
 manager_required = _guard(lambda person: person.is_manager)
 admin_required = _guard(lambda person: person.is_admin)
+# Customer pages: admins, managers, and the people who work with customers.
+customer_work_required = _guard(
+    lambda person: person.is_admin or person.is_manager or person.customer_facing
+)
 
 
 def get_for_org_or_404[M: Model](queryset: QuerySet[M], org: Organization, **lookup: Any) -> M:

@@ -1,0 +1,137 @@
+"""Customer items read by heard_nlp, one by one (customer texts may be; employees' comments
+are only ever analysed in aggregate, see heard.surveys.insights).
+
+Each item stores the analysis with the version of the models that made it; `items_due` finds
+items never analysed or analysed by another version, so a model update re-reads them. A
+person's corrections (`Item.corrected`) are kept across re-analysis."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from heard.customers.models import Customer, Item
+from heard.orgs.models import Organization
+
+BATCH = 200
+AT_RISK_RECENT_DAYS = 90  # older trouble is history, not risk
+
+
+@functools.cache
+def model_version() -> str:
+    """Which models analyse items here: the backend and a fingerprint of the files it uses.
+    A change of either makes every item due for re-analysis."""
+    from heard_nlp.analyze import model_status
+
+    available, _ = model_status()
+    import heard_nlp
+
+    folder = Path(heard_nlp.__path__[0]) / "models"
+    files = ["heads.npz", "heads.json"] if available else ["emotion_lexicon.npz"]
+    digest = hashlib.sha256()
+    for name in files:
+        path = folder / name
+        if path.exists():
+            digest.update(path.read_bytes())
+    return f"{'model' if available else 'lexicon'}:{digest.hexdigest()[:12]}"
+
+
+def items_due(org: Organization) -> QuerySet[Item]:
+    return Item.objects.for_org(org).filter(
+        Q(analysed_at__isnull=True) | ~Q(model_version=model_version())
+    )
+
+
+def items_analyse(items: Sequence[Item]) -> int:
+    """Analyse and save `items`. Returns how many were saved."""
+    from heard_nlp.analyze import analyze
+
+    if not items:
+        return 0
+    results = analyze([item.text for item in items], backend="auto", explain=True)
+    now = timezone.now()
+    version = model_version()
+    for item, result in zip(items, results, strict=True):
+        item.analysed_at = now
+        item.model_version = version
+        item.language = result.language or ""
+        item.not_analysed_reason = "" if result.analysed else result.reason
+        if not result.analysed or result.sentiment is None or result.emotions is None:
+            item.sentiment, item.sentiment_score, item.emotions = "", None, {}
+            item.emotion_labels, item.frustration = [], None
+            item.urgency, item.urgency_score, item.intensity = "", None, ""
+            item.reasons, item.evidence = [], []
+            continue
+        item.sentiment = result.sentiment.label
+        item.sentiment_score = result.sentiment.score
+        item.emotions = dict(result.emotions.probabilities)
+        item.emotion_labels = list(result.emotions.labels)
+        item.frustration = result.emotions.groups.get("frustration")
+        assert result.urgency is not None and result.intensity is not None
+        item.urgency = result.urgency.level
+        item.urgency_score = result.urgency.score
+        item.intensity = result.intensity.level
+        item.reasons = list(result.urgency.reasons) + list(result.intensity.reasons)
+        item.evidence = [
+            {
+                "text": e.span.text,
+                "start": e.span.start,
+                "end": e.span.end,
+                "supports": e.supports,
+                "note": e.note,
+            }
+            for e in result.evidence[:12]
+        ]
+    fields = [
+        "analysed_at", "model_version", "language", "not_analysed_reason", "sentiment",
+        "sentiment_score", "emotions", "emotion_labels", "frustration", "urgency",
+        "urgency_score", "intensity", "reasons", "evidence",
+    ]  # fmt: skip
+    with transaction.atomic():
+        Item.objects.bulk_update(items, fields, batch_size=500)
+        customers_refresh_risk(
+            customer_ids={item.customer_id for item in items if item.customer_id}
+        )
+    return len(items)
+
+
+def customers_refresh_risk(*, customer_ids: set[int], now: datetime.datetime | None = None) -> None:
+    """'At risk' when a customer's recent items turn negative: the latest is negative, or two
+    of the last three are, and the latest came in the last 90 days. A person's correction of
+    an item's sentiment counts instead of the model's."""
+    now = now or timezone.now()
+    for customer in Customer.objects.filter(pk__in=customer_ids):
+        recent = list(
+            customer.items.filter(analysed_at__isnull=False)
+            .order_by("-occurred_at")
+            .values("sentiment", "corrected", "occurred_at", "frustration")[:3]
+        )
+        labels = [r["corrected"].get("sentiment", r["sentiment"]) for r in recent]
+        reason = ""
+        if labels and labels[0] == "negative":
+            reason = "their latest message is negative"
+        elif labels.count("negative") >= 2:
+            reason = "two of their last three messages are negative"
+        at_risk = bool(reason) and (now - recent[0]["occurred_at"]).days <= AT_RISK_RECENT_DAYS
+        if (customer.at_risk, customer.at_risk_reason) != (at_risk, reason if at_risk else ""):
+            customer.at_risk = at_risk
+            customer.at_risk_reason = reason if at_risk else ""
+            customer.save(update_fields=["at_risk", "at_risk_reason"])
+
+
+def org_analyse_due(org: Organization, *, limit: int | None = None) -> int:
+    """Analyse what is due in an organisation, in batches; returns how many."""
+    done = 0
+    while limit is None or done < limit:
+        batch = list(items_due(org).order_by("pk")[:BATCH])
+        if not batch:
+            break
+        done += items_analyse(batch)
+    return done

@@ -1,0 +1,54 @@
+"""Writes for the customer pages: corrections of the analysis and recorded replies."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from heard.customers.analysis import customers_refresh_risk
+from heard.customers.models import Item, LabelCorrection
+from heard.orgs.models import Person
+
+SENTIMENTS = ("positive", "neutral", "negative")
+URGENCIES = ("low", "medium", "high")
+
+
+def item_correct(*, item: Item, field: str, value: str, by: Person) -> LabelCorrection:
+    """A person says the analysis got an item wrong. The correction is shown instead of the
+    model's label from now on, kept when the item is analysed again, and counted."""
+    allowed = {"sentiment": SENTIMENTS, "urgency": URGENCIES}
+    if field not in allowed or value not in allowed[field]:
+        raise ValidationError("Choose one of the labels offered.")
+    if by.organization_id != item.organization_id:
+        raise ValidationError("That item is not in your organisation.")
+    model_value = str(getattr(item, field))
+    with transaction.atomic():
+        correction = LabelCorrection.objects.create(
+            organization_id=item.organization_id,
+            item=item,
+            field=field,
+            model_value=model_value,
+            corrected_value=value,
+            model_version=item.model_version,
+            corrected_by=by,
+        )
+        item.corrected = {**item.corrected, field: value}
+        item.save(update_fields=["corrected"])
+        if item.customer_id:
+            customers_refresh_risk(customer_ids={item.customer_id})
+    return correction
+
+
+def item_record_reply(*, item: Item, text: str, by: Person) -> Item:
+    """Record the reply an agent sent (Heard never sends it: the agent does, elsewhere)."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"reply": "Paste the reply you sent."})
+    if len(text) > 20_000:
+        raise ValidationError({"reply": "Keep the reply under 20,000 characters."})
+    item.reply_text = text
+    item.replied_at = timezone.now()
+    item.agent = by
+    item.save(update_fields=["reply_text", "replied_at", "agent"])
+    return item

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from heard.customers import views
+
+app_name = "customers"
+
+urlpatterns = [
+    path("customers/", views.customer_list, name="customer_list"),
+    path("customers/<int:customer_id>/", views.customer_detail, name="customer_detail"),
+    path("customers/items/<int:item_id>/", views.item_detail, name="item_detail"),
+    path("customers/items/<int:item_id>/score/", views.reply_score, name="reply_score"),
+]
