@@ -62,6 +62,12 @@ def _org_a_ids(world: World) -> dict[str, int]:
     from heard.customers.tests.helpers import make_item
 
     item = make_item(world.org)
+    from heard.customers.models import FollowUp
+
+    follow_up = FollowUp.objects.create(
+        organization=world.org, customer=item.customer, item=item, rule="negative",
+        why="test", due_on=timezone.localdate(),
+    )  # fmt: skip
     return {
         "person_id": world.employee.pk,
         "team_id": world.team.pk,
@@ -70,6 +76,7 @@ def _org_a_ids(world: World) -> dict[str, int]:
         "question_id": survey.questions.first().pk,  # type: ignore[union-attr]
         "customer_id": item.customer_id,  # type: ignore[dict-item]
         "item_id": item.pk,
+        "follow_up_id": follow_up.pk,
     }
 
 

@@ -173,7 +173,9 @@ class CustomerImport(models.Model):
         max_length=8, choices=Channel.choices, default=Channel.TICKET
     )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.UPLOADED)
+    rating_scale = models.CharField(max_length=8, choices=RatingScale.choices, blank=True)
     rows_done = models.PositiveIntegerField(default=0)  # rows read and committed
+    bytes_done = models.BigIntegerField(default=0)  # how far into the file, for the progress bar
     rows_created = models.PositiveIntegerField(default=0)
     rows_skipped = models.PositiveIntegerField(default=0)  # already there (same external id)
     error_count = models.PositiveIntegerField(default=0)
@@ -189,3 +191,75 @@ class CustomerImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+
+class RuleKind(models.TextChoices):
+    STRONGLY_NEGATIVE = "negative", "Strongly negative"
+    FRUSTRATION = "frustration", "Frustration above a level"
+    REPEAT_CONTACT = "repeat", "Repeated contact within N days"
+    LOW_RATING = "rating", "Low rating"
+    NO_REPLY = "no_reply", "No reply for N hours"
+
+
+class OutreachRule(models.Model):
+    """When Heard suggests reaching out. Admins tune the thresholds; each rule can be off."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=RuleKind.choices)
+    enabled = models.BooleanField(default=True)
+    # negative: sentiment score at or below -threshold; frustration: probability at or above;
+    # repeat: contacts within `threshold` days (with `count`); rating: at or below; no_reply: hours
+    threshold = models.FloatField()
+    count = models.PositiveSmallIntegerField(default=3)
+
+    objects: ClassVar[OrgScopedQuerySet[OutreachRule]] = OrgScopedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "kind"], name="one_rule_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class FollowUp(models.Model):
+    """A suggestion to reach out to a customer, and what came of it. Created by a rule; a
+    person decides, contacts the customer themselves, and records the outcome."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CONTACTED = "contacted", "Contacted"
+        RESOLVED = "resolved", "Resolved"
+        NOT_RECOVERED = "lost", "Not recovered"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="follow_ups")
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="follow_ups")
+    rule = models.CharField(max_length=12, choices=RuleKind.choices)
+    why = models.CharField(max_length=300)  # the evidence, in words
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_on = models.DateField()
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.OPEN)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[OrgScopedQuerySet[FollowUp]] = OrgScopedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            # One open suggestion per customer: new evidence joins it, not a second row.
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=models.Q(status__in=["open", "contacted"]),
+                name="one_active_follow_up_per_customer",
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "status"], name="follow_up_status_idx")]
+
+    def __str__(self) -> str:
+        return f"Follow up {self.customer}"

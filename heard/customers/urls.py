@@ -9,4 +9,11 @@ urlpatterns = [
     path("customers/<int:customer_id>/", views.customer_detail, name="customer_detail"),
     path("customers/items/<int:item_id>/", views.item_detail, name="item_detail"),
     path("customers/items/<int:item_id>/score/", views.reply_score, name="reply_score"),
+    path("customers/outreach/", views.outreach_queue, name="outreach_queue"),
+    path("customers/outreach/rules/", views.outreach_rules, name="outreach_rules"),
+    path(
+        "customers/outreach/<int:follow_up_id>/",
+        views.follow_up_update,
+        name="follow_up_update",
+    ),
 ]

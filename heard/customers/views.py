@@ -7,10 +7,16 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from heard.customers import selectors, services
-from heard.customers.models import Customer, Item
+from heard.customers import outreach, selectors, services
+from heard.customers.models import Customer, FollowUp, Item
 from heard.customers.outline import reply_outline
-from heard.orgs.access import OrgRequest, customer_work_required, get_for_org_or_404
+from heard.orgs.access import (
+    OrgRequest,
+    admin_required,
+    customer_work_required,
+    get_for_org_or_404,
+)
+from heard.orgs.models import Person
 from heard.orgs.views import _error_text
 
 MAX_REPLY_CHARS = 20_000
@@ -81,3 +87,69 @@ def reply_score(request: OrgRequest, item_id: int) -> HttpResponse:
     draft = request.POST.get("reply", "")
     context = {"item": item, "score": _score(item.text, draft) if draft.strip() else None}
     return render(request, "customers/item_detail.html#score", context)
+
+
+@require_GET
+@customer_work_required
+def outreach_queue(request: OrgRequest) -> HttpResponse:
+    show = request.GET.get("show", "active")
+    follow_ups = FollowUp.objects.for_org(request.org).select_related("customer", "item", "owner")
+    if show == "mine":
+        follow_ups = follow_ups.filter(owner=request.person).exclude(
+            status__in=[FollowUp.Status.RESOLVED, FollowUp.Status.NOT_RECOVERED]
+        )
+    elif show == "closed":
+        follow_ups = follow_ups.filter(
+            status__in=[FollowUp.Status.RESOLVED, FollowUp.Status.NOT_RECOVERED]
+        ).order_by("-closed_at")
+    else:
+        follow_ups = follow_ups.filter(status__in=[FollowUp.Status.OPEN, FollowUp.Status.CONTACTED])
+    page = Paginator(follow_ups, 50).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "show": show,
+        "recovery": outreach.recovery_by_team(request.org),
+        "statuses": FollowUp.Status.choices,
+    }
+    return render(request, "customers/outreach_queue.html", context)
+
+
+@require_POST
+@customer_work_required
+def follow_up_update(request: OrgRequest, follow_up_id: int) -> HttpResponse:
+    follow_up = get_for_org_or_404(FollowUp.objects.all(), request.org, pk=follow_up_id)
+    owner_id = request.POST.get("owner", "")
+    owner = (
+        Person.objects.for_org(request.org).filter(pk=int(owner_id)).first()
+        if owner_id.isdigit()
+        else None
+    )
+    outreach.follow_up_update(
+        follow_up=follow_up,
+        status=request.POST.get("status", follow_up.status),
+        notes=request.POST.get("notes", follow_up.notes),
+        owner=owner,
+        by=request.person,
+    )
+    messages.success(request, f"Follow-up for {follow_up.customer} saved.")
+    return redirect(request.POST.get("next") or "customers:outreach_queue")
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def outreach_rules(request: OrgRequest) -> HttpResponse:
+    rules = outreach.rules_for(request.org)
+    if request.method == "POST":
+        for kind, rule in rules.items():
+            rule.enabled = request.POST.get(f"{kind}-enabled") == "on"
+            try:
+                rule.threshold = float(request.POST.get(f"{kind}-threshold", rule.threshold))
+                rule.count = max(2, int(request.POST.get(f"{kind}-count", rule.count)))
+            except ValueError:
+                messages.error(request, f"“{rule}”: give numbers for its threshold.")
+                return redirect("customers:outreach_rules")
+            rule.save(update_fields=["enabled", "threshold", "count"])
+        created = outreach.follow_ups_generate(request.org)
+        messages.success(request, f"Rules saved. {created} new follow-up(s) suggested.")
+        return redirect("customers:outreach_rules")
+    return render(request, "customers/outreach_rules.html", {"rules": list(rules.values())})
