@@ -68,7 +68,12 @@ def item_detail(request: OrgRequest, item_id: int) -> HttpResponse:
         "item": item,
         "outline": reply_outline(item),
         "feelings": selectors.top_feelings(item),
-        "score": _score(item.text, item.reply_text) if item.reply_text else None,
+        # A recorded reply's empathy score is shown to the agent who wrote it, never to
+        # others: no AI score of an individual employee (team figures are aggregates).
+        "own_reply": bool(item.reply_text) and item.agent_id == request.person.pk,
+        "score": _score(item.text, item.reply_text)
+        if item.reply_text and item.agent_id == request.person.pk
+        else None,
     }
     return render(request, "customers/item_detail.html", context)
 

@@ -139,3 +139,17 @@ def test_it_keeps_customer_pages_from_people_who_do_not_work_with_customers(
     assert world.client_for(office).get("/customers/").status_code == 404
     assert world.client_for(office).get(f"/customers/items/{item.pk}/").status_code == 404
     assert admin_client.get(f"/customers/items/{item.pk}/").status_code == 200
+
+
+def test_it_shows_a_recorded_replys_score_to_its_writer_only(
+    world: World, employee_client: Client, manager_client: Client
+) -> None:
+    item = make_item(world.org, FURIOUS)
+    employee_client.post(
+        f"/customers/items/{item.pk}/",
+        {"action": "reply", "reply": "I'm sorry, that's so frustrating. I'll fix it today."},
+    )
+    own = employee_client.get(f"/customers/items/{item.pk}/").content.decode()
+    assert "/ 100 empathy" in own
+    other = manager_client.get(f"/customers/items/{item.pk}/").content.decode()
+    assert "/ 100 empathy" not in other
