@@ -55,10 +55,14 @@ def items_analyse(items: Sequence[Item]) -> int:
 
     if not items:
         return 0
+    from heard_nlp.reply import score_reply
+
     results = analyze([item.text for item in items], backend="auto", explain=True)
     now = timezone.now()
     version = model_version()
     for item, result in zip(items, results, strict=True):
+        if item.reply_text:
+            item.reply_empathy = score_reply(item.text, item.reply_text[:20_000]).score
         item.analysed_at = now
         item.model_version = version
         item.language = result.language or ""
@@ -92,7 +96,7 @@ def items_analyse(items: Sequence[Item]) -> int:
     fields = [
         "analysed_at", "model_version", "language", "not_analysed_reason", "sentiment",
         "sentiment_score", "emotions", "emotion_labels", "frustration", "urgency",
-        "urgency_score", "intensity", "reasons", "evidence",
+        "urgency_score", "intensity", "reasons", "evidence", "reply_empathy",
     ]  # fmt: skip
     with transaction.atomic():
         Item.objects.bulk_update(items, fields, batch_size=500)

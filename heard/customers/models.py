@@ -76,6 +76,9 @@ class Item(models.Model):
     thread_id = models.CharField(max_length=200, blank=True)
     reply_text = models.TextField(blank=True)  # the reply the agent sent, when recorded
     replied_at = models.DateTimeField(null=True, blank=True)
+    # heard_nlp.score_reply of the recorded reply, 0..100. Shown only in aggregate (by team,
+    # with enough agents) or to the agent who wrote it: never as a score of a person.
+    reply_empathy = models.SmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     # Analysis by heard_nlp (null until analysed). `model_version` says which models did it,

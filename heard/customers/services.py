@@ -47,8 +47,11 @@ def item_record_reply(*, item: Item, text: str, by: Person) -> Item:
         raise ValidationError({"reply": "Paste the reply you sent."})
     if len(text) > 20_000:
         raise ValidationError({"reply": "Keep the reply under 20,000 characters."})
+    from heard_nlp.reply import score_reply
+
     item.reply_text = text
     item.replied_at = timezone.now()
     item.agent = by
-    item.save(update_fields=["reply_text", "replied_at", "agent"])
+    item.reply_empathy = score_reply(item.text, text).score
+    item.save(update_fields=["reply_text", "replied_at", "agent", "reply_empathy"])
     return item

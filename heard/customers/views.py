@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from heard.customers import outreach, selectors, services
+from heard.customers import dashboard, outreach, selectors, services
 from heard.customers.models import Customer, FollowUp, Item
 from heard.customers.outline import reply_outline
 from heard.orgs.access import (
@@ -158,3 +158,10 @@ def outreach_rules(request: OrgRequest) -> HttpResponse:
         messages.success(request, f"Rules saved. {created} new follow-up(s) suggested.")
         return redirect("customers:outreach_rules")
     return render(request, "customers/outreach_rules.html", {"rules": list(rules.values())})
+
+
+@require_GET
+@customer_work_required
+def customer_dashboard(request: OrgRequest) -> HttpResponse:
+    context = {"d": dashboard.customer_dashboard(request.org)}
+    return render(request, "customers/dashboard.html", context)
