@@ -1,4 +1,3 @@
-# ruff: noqa: E501 - the demo texts are prose, one per line
 """Maple & Co.'s customers for the demo: a year of support tickets, product reviews and
 post-purchase survey answers, written for the demo (no real customer's words).
 
@@ -637,7 +636,7 @@ class _Plan:
 class _Builder:
     def __init__(self, org: Organization, agents: Sequence[Person], today: datetime.date) -> None:
         self.org = org
-        self.rng = random.Random(SEED)  # noqa: S311 - demo data, not security
+        self.rng = random.Random(SEED)
         self.today = today
         self.tz = timezone.get_current_timezone()
         self.cutoff = datetime.datetime.combine(today, datetime.time(0, 0), tzinfo=self.tz)
