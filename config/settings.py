@@ -195,7 +195,10 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[HEARD_TASK_BACKEND], "QUEUES": ["d
 TASK_MAX_ATTEMPTS = int(os.environ.get("TASK_MAX_ATTEMPTS", "5"))
 WORKER_HEARTBEAT_SECONDS = 10
 # Jobs the worker runs every HOUSEKEEPING_SECONDS (and once when it starts).
-HOUSEKEEPING = ["heard.surveys.services.surveys_run_schedule"]
+HOUSEKEEPING = [
+    "heard.surveys.services.surveys_run_schedule",
+    "heard.customers.analysis.organisations_analyse_due",
+]
 HOUSEKEEPING_SECONDS = int(os.environ.get("HOUSEKEEPING_SECONDS", "3600"))
 
 LANGUAGE_CODE = "en"

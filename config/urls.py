@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("heard.orgs.urls")),
     path("", include("heard.surveys.urls")),
     path("", include("heard.customers.urls")),
+    path("", include("heard.customers.import_urls")),
     path("django-admin/", admin.site.urls),
 ]

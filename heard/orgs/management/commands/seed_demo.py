@@ -5,6 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from heard.customers.analysis import analyse_due_items
+from heard.customers.demo import build_customer_demo
 from heard.orgs.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_SLUG, build_demo
 from heard.orgs.models import Organization
 from heard.surveys.demo import build_survey_demo
@@ -39,10 +41,14 @@ class Command(BaseCommand):
         started = time.perf_counter()
         org = build_demo(people=people)
         build_survey_demo(org)
+        build_customer_demo(org)
+        # The worker reads the customer messages in the background (inline in tests).
+        analyse_due_items.enqueue(org.pk)
         seconds = time.perf_counter() - started
         self.stdout.write(
-            f"Loaded {org.name} with {org.people.count()} people in {org.teams.count()} teams "
-            f"and {org.surveys.count()} surveys ({seconds:.1f} s). Demo password: {DEMO_PASSWORD}"
+            f"Loaded {org.name} with {org.people.count()} people in {org.teams.count()} teams"
+            f", {org.surveys.count()} surveys and {org.customers.count()} customers "
+            f"({seconds:.1f} s). Demo password: {DEMO_PASSWORD}"
         )
         for role, email in DEMO_LOGINS.items():
             self.stdout.write(f"  {role:<9} {email}")

@@ -1,0 +1,404 @@
+"""Importing customer items from a file: upload, choose the columns, then import in batches.
+
+The file is read by `heard.customers.importing` (no Django). The import itself runs as a task
+(`heard.customers.tasks.import_customer_items`) that commits every batch of rows together
+with the import's counters, so whatever stops it (a deploy, SIGKILL, a full disk) leaves
+counts that match the rows stored, and the next run carries on after the last batch.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from heard.customers import importing
+from heard.customers.importing import ImportFileError, ItemRow, Record, RowError
+from heard.customers.models import Channel, Customer, CustomerImport, Item, RatingScale
+from heard.orgs.models import Organization, Person
+from heard.surveys.exports import safe_cell
+
+BATCH_SIZE = 1000
+MAX_ERRORS_KEPT = 200
+MAX_SOURCE_LENGTH = 80
+_STARTABLE = (
+    CustomerImport.Status.QUEUED,
+    CustomerImport.Status.RUNNING,  # a worker was killed: carry on
+    CustomerImport.Status.FAILED,  # a retry
+)
+
+
+def upload_dir() -> Path:
+    return Path(settings.DATA_DIR) / "uploads" / "customer-imports"
+
+
+def customer_import_upload(
+    *,
+    org: Organization,
+    uploaded_by: Person | None,
+    filename: str,
+    chunks: Iterable[bytes],
+) -> CustomerImport:
+    """Save the file to disk chunk by chunk (never whole in memory), read its headers and
+    first rows, and guess the columns. Raises ImportFileError with a message for the user;
+    the file is then removed."""
+    folder = upload_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = Path(filename).suffix.lower()[:8] if Path(filename).suffix.isascii() else ""
+    path = folder / f"{org.pk}-{uuid.uuid4().hex}{suffix}"
+    try:
+        size = 0
+        with path.open("xb") as out:
+            for chunk in chunks:
+                size += len(chunk)
+                if size > importing.MAX_BYTES:
+                    raise ImportFileError(importing.size_message(size))
+                out.write(chunk)
+        summary = importing.summarise_file(path, filename=filename)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    mapping = importing.guess_mapping(summary.headers)
+    return CustomerImport.objects.create(
+        organization=org,
+        uploaded_by=uploaded_by,
+        filename=filename[:255],
+        path=str(path),
+        size=size,
+        file_format=summary.file_format,
+        encoding=summary.encoding,
+        delimiter=summary.delimiter,
+        headers=summary.headers,
+        preview=summary.preview,
+        mapping=mapping,
+        rating_scale=importing.guess_rating_scale(mapping),
+        source=summary.file_format,
+    )
+
+
+def customer_import_set_mapping(
+    *,
+    customer_import: CustomerImport,
+    mapping: dict[str, str],
+    rating_scale: str,
+    source: str,
+    default_channel: str,
+) -> CustomerImport:
+    if customer_import.status != CustomerImport.Status.UPLOADED:
+        raise ValidationError("This import has started; its columns can no longer change.")
+    try:
+        chosen = importing.check_mapping(mapping, list(customer_import.headers))
+    except ImportFileError as error:
+        raise ValidationError(error.message) from error
+    source = source.strip()
+    if not source or len(source) > MAX_SOURCE_LENGTH:
+        raise ValidationError(
+            {"source": f"Give the source a name of 1 to {MAX_SOURCE_LENGTH} characters."}
+        )
+    if "rating" in chosen and rating_scale not in importing.RATING_SCALES:
+        raise ValidationError(
+            {"rating_scale": "Say whether ratings are 1 to 5 stars or 0 to 10 NPS."}
+        )
+    if rating_scale not in RatingScale.values:
+        raise ValidationError({"rating_scale": "Choose a rating scale from the list."})
+    if default_channel not in Channel.values:
+        raise ValidationError({"default_channel": "Choose a channel from the list."})
+    customer_import.mapping = chosen
+    customer_import.rating_scale = rating_scale if "rating" in chosen else ""
+    customer_import.source = source
+    customer_import.default_channel = default_channel
+    customer_import.save(update_fields=["mapping", "rating_scale", "source", "default_channel"])
+    return customer_import
+
+
+def customer_import_start(*, customer_import: CustomerImport) -> None:
+    """Queue the import; without a worker (HEARD_TASK_BACKEND=immediate) it runs at once."""
+    from heard.customers.tasks import import_customer_items
+
+    with transaction.atomic():
+        updated = CustomerImport.objects.filter(
+            pk=customer_import.pk, status=CustomerImport.Status.UPLOADED
+        ).update(status=CustomerImport.Status.QUEUED)
+        if not updated:
+            raise ValidationError("This import has already started.")
+        import_id = customer_import.pk
+        transaction.on_commit(lambda: import_customer_items.enqueue(import_id))
+    customer_import.status = CustomerImport.Status.QUEUED
+
+
+# --- Running -------------------------------------------------------------------------
+
+
+class _Superseded(Exception):
+    """Another run of the same import committed this batch first."""
+
+
+@dataclass
+class _Context:
+    customer_import: CustomerImport
+    people_by_email: dict[str, Person]
+    people_by_name: dict[str, Person]
+    undated: datetime  # items without a date get the time of the upload
+
+
+def customer_import_run(*, import_id: int, batch_size: int = BATCH_SIZE) -> str:
+    """Import what is left of the file. Safe to run twice, or after a killed run: it skips
+    the rows already committed and, per row, items already stored."""
+    customer_import = (
+        CustomerImport.objects.select_related("organization").filter(pk=import_id).first()
+    )
+    if customer_import is None:
+        return "skipped: import deleted"
+    if customer_import.status not in _STARTABLE:
+        return f"skipped: {customer_import.status}"
+    now = timezone.now()
+    customer_import.status = CustomerImport.Status.RUNNING
+    customer_import.started_at = customer_import.started_at or now
+    customer_import.finished_at = None
+    customer_import.save(update_fields=["status", "started_at", "finished_at"])
+    context = _Context(
+        customer_import, *_people_lookups(customer_import.organization), customer_import.created_at
+    )
+    try:
+        _run(context, batch_size)
+    except _Superseded:
+        return "skipped: another run is importing this file"
+    except ImportFileError as error:
+        _finish(customer_import, CustomerImport.Status.FAILED, error.message)
+        return "failed"
+    except Exception:
+        # Marked failed so the page stops saying "importing"; heard_task queues a retry,
+        # which carries on from the last committed batch.
+        _finish(
+            customer_import,
+            CustomerImport.Status.FAILED,
+            "The import stopped on an unexpected error; it is retried automatically.",
+        )
+        raise
+    _finish(customer_import, CustomerImport.Status.DONE, "")
+    Path(customer_import.path).unlink(missing_ok=True)
+    return "done"
+
+
+def _run(context: _Context, batch_size: int) -> None:
+    customer_import = context.customer_import
+    done = customer_import.rows_done
+    with importing.RecordReader(
+        Path(customer_import.path),
+        file_format=customer_import.file_format,
+        encoding=customer_import.encoding,
+        delimiter=customer_import.delimiter,
+    ) as reader:
+        batch: list[Record] = []
+        for record in reader.records():
+            if record.number <= done:
+                continue  # committed by an earlier run
+            batch.append(record)
+            if len(batch) == batch_size:
+                _commit_batch(context, batch, bytes_read=reader.bytes_read)
+                batch = []
+        if batch:
+            _commit_batch(context, batch, bytes_read=reader.bytes_read)
+
+
+def _people_lookups(org: Organization) -> tuple[dict[str, Person], dict[str, Person]]:
+    by_email: dict[str, Person] = {}
+    by_name: dict[str, Person] = {}
+    ambiguous: set[str] = set()
+    for person in Person.objects.for_org(org).only("pk", "name", "email"):
+        by_email[person.email.lower()] = person
+        name = person.name.casefold()
+        if name in by_name:
+            ambiguous.add(name)
+        by_name[name] = person
+    for name in ambiguous:
+        del by_name[name]  # two people share the name: better no agent than the wrong one
+    return by_email, by_name
+
+
+def _commit_batch(context: _Context, records: list[Record], *, bytes_read: int) -> None:
+    customer_import = context.customer_import
+    mapping = dict(customer_import.mapping)
+    rows: list[ItemRow] = []
+    errors: list[RowError] = []
+    for record in records:
+        row, problems = importing.check_record(
+            record, mapping, rating_scale=customer_import.rating_scale
+        )
+        if row is not None:
+            rows.append(row)
+        errors.extend(problems)
+    with transaction.atomic():
+        # The lock makes two runs of one import take turns; the loser sees the counter moved.
+        locked = CustomerImport.objects.select_for_update().get(pk=customer_import.pk)
+        if locked.rows_done != records[0].number - 1:
+            raise _Superseded
+        created, skipped = _store_rows(context, rows)
+        locked.rows_done = records[-1].number
+        locked.rows_created += created
+        locked.rows_skipped += skipped
+        locked.error_count += len(errors)
+        room = MAX_ERRORS_KEPT - len(locked.errors)
+        locked.errors = list(locked.errors) + [_error_dict(e) for e in errors[: max(room, 0)]]
+        locked.bytes_done = min(bytes_read, locked.size)
+        locked.save(
+            update_fields=[
+                "rows_done", "rows_created", "rows_skipped", "error_count", "errors", "bytes_done",
+            ]
+        )  # fmt: skip
+    for name in ("rows_done", "rows_created", "rows_skipped", "error_count", "errors"):
+        setattr(customer_import, name, getattr(locked, name))
+
+
+def _error_dict(error: RowError) -> dict[str, object]:
+    return {"row": error.line, "column": error.column, "message": error.message}
+
+
+def _store_rows(context: _Context, rows: list[ItemRow]) -> tuple[int, int]:
+    """Insert the items not stored yet; returns (created, skipped)."""
+    customer_import = context.customer_import
+    org = customer_import.organization
+    source = customer_import.source
+    when = {row.external_id: _aware(row.occurred_at) or context.undated for row in rows}
+    customers = _upsert_customers(org, rows, when)
+    ids = [row.external_id for row in rows]
+    seen = set(
+        Item.objects.filter(organization=org, source=source, external_id__in=ids).values_list(
+            "external_id", flat=True
+        )
+    )
+    new_items: list[Item] = []
+    for row in rows:
+        if row.external_id in seen:
+            continue  # already stored, or earlier in this file
+        seen.add(row.external_id)
+        agent = context.people_by_email.get(row.agent.lower()) or context.people_by_name.get(
+            row.agent.casefold()
+        )
+        new_items.append(
+            Item(
+                organization=org,
+                source=source,
+                external_id=row.external_id,
+                customer=customers.get(row.customer_key),
+                channel=row.channel or customer_import.default_channel,
+                occurred_at=when[row.external_id],
+                text=row.text,
+                rating=row.rating,
+                rating_scale=customer_import.rating_scale if row.rating is not None else "",
+                agent=agent,
+                agent_name=agent.name if agent else row.agent,
+                thread_id=row.thread_id,
+            )
+        )
+    # The unique constraint makes the insert idempotent even against another writer (the
+    # API) that stored the same item since the look-up above.
+    Item.objects.bulk_create(new_items, ignore_conflicts=True)
+    return len(new_items), len(rows) - len(new_items)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    if value is None or timezone.is_aware(value):
+        return value
+    return timezone.make_aware(value)
+
+
+def _upsert_customers(
+    org: Organization, rows: list[ItemRow], when: dict[str, datetime]
+) -> dict[str, Customer]:
+    """Customers by key, created when new; first seen / last contact and a missing name or
+    email are filled in from the rows."""
+    first_row: dict[str, ItemRow] = {}
+    first_seen: dict[str, datetime] = {}
+    last_contact: dict[str, datetime] = {}
+    for row in rows:
+        if not (key := row.customer_key):
+            continue
+        first_row.setdefault(key, row)
+        at = when[row.external_id]
+        first_seen[key] = min(first_seen.get(key, at), at)
+        last_contact[key] = max(last_contact.get(key, at), at)
+    if not first_row:
+        return {}
+    found = {c.key: c for c in Customer.objects.filter(organization=org, key__in=first_row)}
+    missing = [
+        Customer(
+            organization=org,
+            key=key,
+            name=row.customer_name,
+            email=row.customer_email,
+            first_seen=first_seen[key],
+            last_contact=last_contact[key],
+        )
+        for key, row in first_row.items()
+        if key not in found
+    ]
+    if missing:
+        Customer.objects.bulk_create(missing, ignore_conflicts=True)
+        found = {c.key: c for c in Customer.objects.filter(organization=org, key__in=first_row)}
+    changed: list[Customer] = []
+    for key, customer in found.items():
+        row = first_row[key]
+        before = (customer.name, customer.email, customer.first_seen, customer.last_contact)
+        customer.name = customer.name or row.customer_name
+        customer.email = customer.email or row.customer_email
+        customer.first_seen = min(filter(None, (customer.first_seen, first_seen[key])))
+        customer.last_contact = max(filter(None, (customer.last_contact, last_contact[key])))
+        if (customer.name, customer.email, customer.first_seen, customer.last_contact) != before:
+            changed.append(customer)
+    if changed:
+        Customer.objects.bulk_update(changed, ["name", "email", "first_seen", "last_contact"])
+    return found
+
+
+def _finish(customer_import: CustomerImport, status: str, message: str) -> None:
+    with transaction.atomic():
+        locked = CustomerImport.objects.select_for_update().get(pk=customer_import.pk)
+        locked.status = status
+        locked.finished_at = timezone.now()
+        if status == CustomerImport.Status.DONE:
+            locked.bytes_done = locked.size
+        if message:
+            locked.error_count += 1
+            # A whole-file problem is always kept, even past the limit: it explains the stop.
+            locked.errors = [
+                *locked.errors[: MAX_ERRORS_KEPT - 1],
+                {"row": "", "column": "", "message": message, "fatal": True},
+            ]
+        locked.save(update_fields=["status", "finished_at", "bytes_done", "error_count", "errors"])
+    customer_import.status = locked.status
+
+
+# --- Reading back --------------------------------------------------------------------
+
+
+def customer_import_progress(customer_import: CustomerImport) -> int:
+    """Percent of the file read (by bytes: the number of rows is unknown until the end)."""
+    if customer_import.status == CustomerImport.Status.DONE:
+        return 100
+    if not customer_import.size:
+        return 0
+    return min(99, customer_import.bytes_done * 100 // customer_import.size)
+
+
+def customer_import_errors_csv(customer_import: CustomerImport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "column", "message"])
+    for error in customer_import.errors:
+        writer.writerow(
+            [error.get("row", ""), safe_cell(error.get("column", "")), safe_cell(error["message"])]
+        )
+    if customer_import.error_count > len(customer_import.errors):
+        hidden = customer_import.error_count - len(customer_import.errors)
+        writer.writerow(["", "", f"... and {hidden} more (only the first ones are kept)"])
+    return out.getvalue()
