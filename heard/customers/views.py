@@ -20,6 +20,13 @@ from heard.orgs.models import Person
 from heard.orgs.views import _error_text
 
 MAX_REPLY_CHARS = 20_000
+MECHANISMS = {
+    "emotional_reaction": "Acknowledging the feeling",
+    "interpretation": "Showing you understood",
+    "exploration": "Asking to learn more",
+    "ownership": "Owning it",
+    "next_step": "A concrete next step",
+}
 
 
 @require_GET
@@ -68,6 +75,7 @@ def item_detail(request: OrgRequest, item_id: int) -> HttpResponse:
         "item": item,
         "outline": reply_outline(item),
         "feelings": selectors.top_feelings(item),
+        "mechanisms": MECHANISMS,
         # A recorded reply's empathy score is shown to the agent who wrote it, never to
         # others: no AI score of an individual employee (team figures are aggregates).
         "own_reply": bool(item.reply_text) and item.agent_id == request.person.pk,
@@ -90,7 +98,11 @@ def reply_score(request: OrgRequest, item_id: int) -> HttpResponse:
     """The live empathy score of a draft reply (htmx, as the agent types)."""
     item = get_for_org_or_404(Item.objects.all(), request.org, pk=item_id)
     draft = request.POST.get("reply", "")
-    context = {"item": item, "score": _score(item.text, draft) if draft.strip() else None}
+    context = {
+        "item": item,
+        "score": _score(item.text, draft) if draft.strip() else None,
+        "mechanisms": MECHANISMS,
+    }
     return render(request, "customers/item_detail.html#score", context)
 
 
