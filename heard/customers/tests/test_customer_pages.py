@@ -153,3 +153,14 @@ def test_it_shows_a_recorded_replys_score_to_its_writer_only(
     assert "/ 100 empathy" in own
     other = manager_client.get(f"/customers/items/{item.pk}/").content.decode()
     assert "/ 100 empathy" not in other
+
+
+def test_the_worker_housekeeping_analyses_and_suggests_follow_ups(world: World) -> None:
+    from heard.core.services import housekeeping_run
+
+    make_item(world.org, FURIOUS)
+    results = housekeeping_run()
+    assert results["heard.customers.analysis.organisations_analyse_due"] == {
+        "analysed": 1,
+        "follow_ups": 1,
+    }
