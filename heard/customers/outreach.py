@@ -3,7 +3,8 @@ people decide, contact the customer themselves and record what came of it.
 
 Rules (each on or off, thresholds tuned by admins):
 - strongly negative: an item's sentiment score at or below -threshold (default 0.6), or a
-  person corrected it to negative;
+  person corrected it to negative, or it is negative with medium or high urgency (repeated
+  contact, a threat to leave, a deadline, money lost...);
 - frustration: an item's frustration (the strongest of annoyance, anger, disapproval,
   disappointment) at or above threshold (default 0.6);
 - repeated contact: `count` items (default 3) from one customer within `threshold` days (7);
@@ -55,7 +56,7 @@ def _why(rule: OutreachRule, item: Item, extra: str = "") -> str:
         else "message marked negative"
     )
     reasons = {
-        RuleKind.STRONGLY_NEGATIVE: negative,
+        RuleKind.STRONGLY_NEGATIVE: extra or negative,
         RuleKind.FRUSTRATION: f"frustration {round(100 * (item.frustration or 0))}%",
         RuleKind.REPEAT_CONTACT: extra,
         RuleKind.LOW_RATING: f"rated {item.rating}"
@@ -95,6 +96,10 @@ def _matches(org: Organization, now: datetime.datetime) -> list[Match]:
             )
         ):
             found.append(Match(item, rule, _why(rule, item)))
+            continue
+        if rule and item.shown_sentiment == "negative" and item.urgency in ("medium", "high"):
+            reasons = "; ".join(r for r in item.reasons[:2]) or "urgent"
+            found.append(Match(item, rule, _why(rule, item, f"negative and pressing ({reasons})")))
             continue
         rule = rules.get(RuleKind.FRUSTRATION)
         if rule and item.frustration is not None and item.frustration >= rule.threshold:
