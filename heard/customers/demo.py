@@ -27,9 +27,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from heard.customers.models import Channel, Customer, Item, RatingScale
+from heard.customers.models import Channel, Customer, FollowUp, Item, RatingScale
 from heard.orgs.models import Organization, Person
 
 SEED = 20261129
@@ -1149,3 +1150,63 @@ def build_customer_demo(
         _flush(pending)
         created += pending_items
     return created
+
+
+OUTCOME_NOTES = {
+    "resolved": (
+        "Called them, apologised and sent a replacement; they were happy with that.",
+        "Refunded the delivery charge and explained the courier change; thanked us.",
+        "Talked it through on the phone; they're staying with us.",
+    ),
+    "lost": (
+        "No answer to two calls and an email; they cancelled the subscription.",
+        "They had already ordered elsewhere; we offered a discount, declined.",
+    ),
+}
+
+
+def build_outreach_history(org: Organization, *, today: datetime.date | None = None) -> int:
+    """Follow-ups Support already worked on in the months before `today`, so the recovery
+    rate has history: low-rated items older than the 30 days the rules look at, each closed
+    as recovered or not, owned by the agents. Returns how many."""
+    rng = random.Random(SEED + 1)
+    today = today or timezone.localdate()
+    cutoff = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=35), datetime.time())
+    )
+    agents = list(
+        Person.objects.for_org(org).filter(customer_facing=True, role_family="Customer support")
+    )
+    if not agents:
+        return 0
+    candidates = (
+        Item.objects.for_org(org)
+        .filter(occurred_at__lt=cutoff, rating__isnull=False, customer__isnull=False)
+        .filter(Q(rating_scale="stars5", rating__lte=2) | Q(rating_scale="nps10", rating__lte=4))
+        .order_by("-occurred_at")
+    )
+    seen: set[int] = set()
+    follow_ups: list[FollowUp] = []
+    for item in candidates:
+        customer_id = item.customer_id
+        if customer_id is None or customer_id in seen or len(follow_ups) >= 40:
+            continue
+        seen.add(customer_id)
+        status = "resolved" if rng.random() < 0.65 else "lost"
+        closed = item.occurred_at + datetime.timedelta(days=rng.randint(1, 6))
+        follow_ups.append(
+            FollowUp(
+                organization=org,
+                customer_id=customer_id,
+                item=item,
+                rule="rating",
+                why=f"rated {item.rating}: “{item.text[:87]}”",
+                owner=rng.choice(agents),
+                due_on=(item.occurred_at + datetime.timedelta(days=1)).date(),
+                status=status,
+                notes=rng.choice(OUTCOME_NOTES[status]),
+                closed_at=closed,
+            )
+        )
+    FollowUp.objects.bulk_create(follow_ups)
+    return len(follow_ups)

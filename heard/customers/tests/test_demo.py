@@ -193,3 +193,18 @@ def test_it_builds_smaller_histories() -> None:
     assert (
         build_customer_demo(Organization.objects.create(name="Empty", slug="empty"), items=0) == 0
     )
+
+
+@pytest.mark.django_db
+def test_it_gives_the_demo_a_history_of_closed_follow_ups() -> None:
+    from heard.customers.demo import build_outreach_history
+    from heard.customers.models import FollowUp
+    from heard.customers.outreach import recovery_by_team
+
+    org = build_demo()
+    build_customer_demo(org)
+    created = build_outreach_history(org)
+    assert 10 <= created <= 40
+    assert not FollowUp.objects.filter(organization=org, closed_at__isnull=True).exists()
+    (support,) = [r for r in recovery_by_team(org) if r.team.startswith("Support")][:1]
+    assert support.resolved > 0 and support.rate is not None

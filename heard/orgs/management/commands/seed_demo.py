@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from heard.customers.analysis import analyse_due_items
-from heard.customers.demo import build_customer_demo
+from heard.customers.demo import build_customer_demo, build_outreach_history
 from heard.orgs.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_SLUG, build_demo
 from heard.orgs.models import Organization
 from heard.surveys.demo import build_survey_demo
@@ -42,6 +42,7 @@ class Command(BaseCommand):
         org = build_demo(people=people)
         build_survey_demo(org)
         build_customer_demo(org)
+        build_outreach_history(org)
         # The worker reads the customer messages in the background (inline in tests).
         analyse_due_items.enqueue(org.pk)
         seconds = time.perf_counter() - started
