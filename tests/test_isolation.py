@@ -25,6 +25,8 @@ PUBLIC = {
     # Survey links: the link itself is the key (tested in heard/surveys/tests/test_answer_view.py).
     "surveys:answer",
     "surveys:answer_done",
+    # The ingestion API answers 401 without a token (tested in heard/customers/tests/test_api.py).
+    "api_customer_items",
 }
 # Operator pages (Django admin, task list) answer with their own sign-in redirect.
 SKIP_PREFIXES = ("admin:", "django-admin")

@@ -269,7 +269,7 @@ def _store_rows(context: _Context, rows: list[ItemRow]) -> tuple[int, int]:
     org = customer_import.organization
     source = customer_import.source
     when = {row.external_id: _aware(row.occurred_at) or context.undated for row in rows}
-    customers = _upsert_customers(org, rows, when)
+    customers = customers_upsert(org, rows, when)
     ids = [row.external_id for row in rows]
     seen = set(
         Item.objects.filter(organization=org, source=source, external_id__in=ids).values_list(
@@ -312,7 +312,7 @@ def _aware(value: datetime | None) -> datetime | None:
     return timezone.make_aware(value)
 
 
-def _upsert_customers(
+def customers_upsert(
     org: Organization, rows: list[ItemRow], when: dict[str, datetime]
 ) -> dict[str, Customer]:
     """Customers by key, created when new; first seen / last contact and a missing name or

@@ -266,3 +266,43 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"Follow up {self.customer}"
+
+
+class ApiToken(models.Model):
+    """A token another system uses to send customer items to Heard's ingestion API. Only a
+    hash is stored; the token is shown once, when it is created."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12, unique=True)  # shown in lists: "hrd_ab12cd34"
+    token_hash = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects: ClassVar[OrgScopedQuerySet[ApiToken]] = OrgScopedQuerySet.as_manager()  # type: ignore[assignment]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+
+class IdempotencyKey(models.Model):
+    """The answer the API gave to a request with an Idempotency-Key, replayed to a repeat."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "key"], name="idempotency_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

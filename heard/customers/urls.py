@@ -7,6 +7,7 @@ app_name = "customers"
 urlpatterns = [
     path("customers/", views.customer_list, name="customer_list"),
     path("customers/dashboard/", views.customer_dashboard, name="dashboard"),
+    path("customers/api-tokens/", views.api_tokens, name="api_tokens"),
     path("customers/<int:customer_id>/", views.customer_detail, name="customer_detail"),
     path("customers/items/<int:item_id>/", views.item_detail, name="item_detail"),
     path("customers/items/<int:item_id>/score/", views.reply_score, name="reply_score"),

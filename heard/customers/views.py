@@ -7,8 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from heard.customers import dashboard, outreach, selectors, services
-from heard.customers.models import Customer, FollowUp, Item
+from heard.customers import api, dashboard, outreach, selectors, services
+from heard.customers.models import ApiToken, Customer, FollowUp, Item
 from heard.customers.outline import reply_outline
 from heard.orgs.access import (
     OrgRequest,
@@ -177,3 +177,26 @@ def outreach_rules(request: OrgRequest) -> HttpResponse:
 def customer_dashboard(request: OrgRequest) -> HttpResponse:
     context = {"d": dashboard.customer_dashboard(request.org)}
     return render(request, "customers/dashboard.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def api_tokens(request: OrgRequest) -> HttpResponse:
+    new_token = ""
+    if request.method == "POST":
+        if request.POST.get("revoke", "").isdigit():
+            token = get_for_org_or_404(
+                ApiToken.objects.all(), request.org, pk=request.POST["revoke"]
+            )
+            api.api_token_revoke(token=token)
+            messages.success(request, f"Revoked {token}. Requests with it now get 401.")
+            return redirect("customers:api_tokens")
+        _, new_token = api.api_token_create(
+            org=request.org, name=request.POST.get("name", ""), by=request.person
+        )
+    context = {
+        "tokens": ApiToken.objects.for_org(request.org).order_by("-created_at"),
+        "new_token": new_token,
+        "endpoint": request.build_absolute_uri("/api/v1/customer-items/"),
+    }
+    return render(request, "customers/api_tokens.html", context)
