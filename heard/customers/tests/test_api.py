@@ -91,7 +91,7 @@ def test_it_replays_an_idempotency_key_and_refuses_it_for_another_body(
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("key", ["", "same-key"])
 def test_ten_concurrent_sends_store_one_item(world: World, key: str) -> None:
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
         pytest.skip(
             "needs real row locking: the in-memory SQLite test database reports 'table is "
             "locked' instead of waiting; this runs in make test's PostgreSQL pass"
