@@ -249,6 +249,7 @@ class FollowUp(models.Model):
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)  # sent to the webhook
 
     objects: ClassVar[OrgScopedQuerySet[FollowUp]] = OrgScopedQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -306,3 +307,18 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Webhook(models.Model):
+    """Where Heard tells the organisation's own systems (a chat channel, a helpdesk) that a
+    customer needs attention. It only notifies: it never contacts the customer."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="+")
+    url = models.URLField(max_length=500)
+    secret = models.CharField(max_length=64)  # signs each body (HMAC-SHA256)
+    enabled = models.BooleanField(default=True)
+    last_status = models.CharField(max_length=200, blank=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.url

@@ -177,6 +177,10 @@ def follow_ups_generate(org: Organization, *, now: datetime.datetime | None = No
         else:
             created += 1
         active.add(customer_id)
+    if created:
+        from heard.customers.webhooks import notify_new_follow_ups
+
+        transaction.on_commit(lambda: notify_new_follow_ups(org))
     return created
 
 

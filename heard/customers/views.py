@@ -7,8 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from heard.customers import api, dashboard, outreach, selectors, services
-from heard.customers.models import ApiToken, Customer, FollowUp, Item
+from heard.customers import api, dashboard, outreach, selectors, services, webhooks
+from heard.customers.models import ApiToken, Customer, FollowUp, Item, Webhook
 from heard.customers.outline import reply_outline
 from heard.orgs.access import (
     OrgRequest,
@@ -156,6 +156,17 @@ def follow_up_update(request: OrgRequest, follow_up_id: int) -> HttpResponse:
 @admin_required
 def outreach_rules(request: OrgRequest) -> HttpResponse:
     rules = outreach.rules_for(request.org)
+    if request.method == "POST" and request.POST.get("action") == "webhook":
+        try:
+            webhooks.webhook_save(
+                org=request.org,
+                url=request.POST.get("url", ""),
+                enabled=request.POST.get("enabled") == "on",
+            )
+            messages.success(request, "Webhook saved.")
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        return redirect("customers:outreach_rules")
     if request.method == "POST":
         for kind, rule in rules.items():
             rule.enabled = request.POST.get(f"{kind}-enabled") == "on"
@@ -169,7 +180,11 @@ def outreach_rules(request: OrgRequest) -> HttpResponse:
         created = outreach.follow_ups_generate(request.org)
         messages.success(request, f"Rules saved. {created} new follow-up(s) suggested.")
         return redirect("customers:outreach_rules")
-    return render(request, "customers/outreach_rules.html", {"rules": list(rules.values())})
+    context = {
+        "rules": list(rules.values()),
+        "webhook": Webhook.objects.filter(organization=request.org).first(),
+    }
+    return render(request, "customers/outreach_rules.html", context)
 
 
 @require_GET
