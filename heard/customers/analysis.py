@@ -22,6 +22,7 @@ from heard.customers.models import Customer, Item
 from heard.orgs.models import Organization
 
 BATCH = 200
+MAX_REPLY_CHARS = 20_000  # the longest reply recorded or scored
 AT_RISK_RECENT_DAYS = 90  # older trouble is history, not risk
 
 
@@ -63,7 +64,7 @@ def items_analyse(items: Sequence[Item]) -> int:
     version = model_version()
     for item, result in zip(items, results, strict=True):
         if item.reply_text:
-            item.reply_empathy = score_reply(item.text, item.reply_text[:20_000]).score
+            item.reply_empathy = score_reply(item.text, item.reply_text[:MAX_REPLY_CHARS]).score
         item.analysed_at = now
         item.model_version = version
         item.language = result.language or ""
@@ -115,23 +116,32 @@ def customers_refresh_risk(*, customer_ids: set[int], now: datetime.datetime | N
     of the last three are, and the latest came in the last 90 days. A person's correction of
     an item's sentiment counts instead of the model's."""
     now = now or timezone.now()
+    # One query for all the customers' analysed items (newest first), not one per customer.
+    recent: dict[int, list[tuple[str, datetime.datetime]]] = {}
+    rows = (
+        Item.objects.filter(customer_id__in=customer_ids, analysed_at__isnull=False)
+        .order_by("customer_id", "-occurred_at")
+        .values_list("customer_id", "sentiment", "corrected", "occurred_at")
+    )
+    for customer_id, sentiment, corrected, occurred_at in rows:
+        mine = recent.setdefault(customer_id, [])
+        if len(mine) < 3:
+            mine.append((corrected.get("sentiment", sentiment), occurred_at))
+    changed: list[Customer] = []
     for customer in Customer.objects.filter(pk__in=customer_ids):
-        recent = list(
-            customer.items.filter(analysed_at__isnull=False)
-            .order_by("-occurred_at")
-            .values("sentiment", "corrected", "occurred_at", "frustration")[:3]
-        )
-        labels = [r["corrected"].get("sentiment", r["sentiment"]) for r in recent]
+        last = recent.get(customer.pk, [])
+        labels = [label for label, _ in last]
         reason = ""
         if labels and labels[0] == "negative":
             reason = "their latest message is negative"
         elif labels.count("negative") >= 2:
             reason = "two of their last three messages are negative"
-        at_risk = bool(reason) and (now - recent[0]["occurred_at"]).days <= AT_RISK_RECENT_DAYS
+        at_risk = bool(reason) and (now - last[0][1]).days <= AT_RISK_RECENT_DAYS
         if (customer.at_risk, customer.at_risk_reason) != (at_risk, reason if at_risk else ""):
             customer.at_risk = at_risk
             customer.at_risk_reason = reason if at_risk else ""
-            customer.save(update_fields=["at_risk", "at_risk_reason"])
+            changed.append(customer)
+    Customer.objects.bulk_update(changed, ["at_risk", "at_risk_reason"])
 
 
 def org_analyse_due(org: Organization, *, limit: int | None = None) -> int:

@@ -127,9 +127,7 @@ def customer_dashboard(org: Organization, *, today: datetime.date | None = None)
     dashboard = Dashboard(
         weeks=weeks,
         months=months,
-        attention=FollowUp.objects.for_org(org)
-        .filter(status__in=[FollowUp.Status.OPEN, FollowUp.Status.CONTACTED])
-        .count(),
+        attention=FollowUp.objects.for_org(org).filter(status__in=FollowUp.ACTIVE).count(),
         urgent_unreplied=items.filter(urgency="high", reply_text="").count(),
         recovery=recovery_by_team(org),
         empathy=empathy,

@@ -177,7 +177,7 @@ def summarise_file(path: Path, *, filename: str) -> FileSummary:
     delimiter = ""
     if file_format == "csv":
         sep = re.match(r"sep=([,;\t|])[ \t]*(?:\r\n|\n|\r|$)", text)
-        delimiter = sep.group(1) if sep else roster_parsing._sniff_delimiter(text)
+        delimiter = sep.group(1) if sep else roster_parsing.sniff_delimiter(text)
     with RecordReader(path, file_format=file_format, encoding=encoding, delimiter=delimiter) as r:
         records = []
         for record in r.records():
@@ -202,7 +202,7 @@ def summarise_file(path: Path, *, filename: str) -> FileSummary:
 
 def _looks_like_data(header: str) -> bool:
     value = header.strip()
-    if roster_parsing._is_email(value.lower()):
+    if roster_parsing.is_email(value.lower()):
         return True
     if re.fullmatch(r"[-+]?\d+([.,]\d+)?", value):
         return True
@@ -216,13 +216,13 @@ def detect_encoding(head: bytes, *, complete: bool) -> str:
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    if head.startswith(roster_parsing._BINARY_MAGIC):
-        raise ImportFileError(roster_parsing._BINARY_MESSAGE)
+    if head.startswith(roster_parsing.BINARY_MAGIC):
+        raise ImportFileError(roster_parsing.BINARY_MESSAGE)
     if b"\x00" in head:
         # NULs never appear in text, except in UTF-16 saved without a byte order mark.
-        codec = roster_parsing._bomless_utf16(head if complete else head[: len(head) // 2 * 2])
+        codec = roster_parsing.bomless_utf16(head if complete else head[: len(head) // 2 * 2])
         if codec is None:
-            raise ImportFileError(roster_parsing._BINARY_MESSAGE)
+            raise ImportFileError(roster_parsing.BINARY_MESSAGE)
         return codec
     if _decodes(head, "utf-8", complete=complete):
         return "utf-8"
@@ -512,7 +512,7 @@ def check_record(
             fail(name, f"{FIELD_LABELS[name]} is {len(cleaned[name])} characters; the limit "
                  f"is {limit}.")  # fmt: skip
     email = cleaned["customer_email"].lower()
-    if email and not roster_parsing._is_email(email):
+    if email and not roster_parsing.is_email(email):
         fail("customer_email", f"“{_shorten(email)}” is not a valid email address.")
 
     occurred_at = None

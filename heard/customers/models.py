@@ -236,6 +236,9 @@ class FollowUp(models.Model):
         RESOLVED = "resolved", "Resolved"
         NOT_RECOVERED = "lost", "Not recovered"
 
+    ACTIVE: ClassVar[tuple[str, ...]] = (Status.OPEN, Status.CONTACTED)
+    CLOSED: ClassVar[tuple[str, ...]] = (Status.RESOLVED, Status.NOT_RECOVERED)
+
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="follow_ups")
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="follow_ups")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from heard.customers.models import Item
+from heard_nlp.labels import GROUPS
 
 OPENINGS = {
     "frustration": "Name the frustration in their words: “I can see how frustrating it is "
@@ -29,18 +30,11 @@ class OutlineStep:
 
 def reply_outline(item: Item) -> list[OutlineStep]:
     """Acknowledge, understand, own, next step, ask: in that order, fitted to the item's
-    strongest feeling and to what makes it urgent."""
+    strongest feeling (Heard's emotion groups, heard_nlp.labels.GROUPS) and its urgency."""
     groups = (
         {
             name: max(float(item.emotions.get(label, 0.0)) for label in labels)
-            for name, labels in {
-                "frustration": ("annoyance", "anger", "disapproval", "disappointment"),
-                "worry": ("fear", "nervousness"),
-                "sadness": ("sadness", "grief", "remorse"),
-                "confusion": ("confusion",),
-                "gratitude": ("gratitude",),
-                "joy": ("joy", "admiration", "excitement"),
-            }.items()
+            for name, labels in GROUPS.items()
         }
         if item.emotions
         else {}

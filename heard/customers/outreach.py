@@ -144,7 +144,7 @@ def follow_ups_generate(org: Organization, *, now: datetime.datetime | None = No
     now = now or timezone.now()
     active = set(
         FollowUp.objects.for_org(org)
-        .filter(status__in=[FollowUp.Status.OPEN, FollowUp.Status.CONTACTED])
+        .filter(status__in=FollowUp.ACTIVE)
         .values_list("customer_id", flat=True)
     )
     closed_after: dict[int, datetime.datetime] = {}
@@ -194,7 +194,7 @@ def follow_up_update(
     follow_up.status = status
     follow_up.notes = notes.strip()
     follow_up.owner = owner or follow_up.owner or by
-    closed = status in (FollowUp.Status.RESOLVED, FollowUp.Status.NOT_RECOVERED)
+    closed = status in FollowUp.CLOSED
     follow_up.closed_at = (follow_up.closed_at or timezone.now()) if closed else None
     follow_up.save(update_fields=["status", "notes", "owner", "closed_at"])
     return follow_up
@@ -216,7 +216,7 @@ def recovery_by_team(org: Organization) -> list[Recovery]:
     """Recovered share of closed follow-ups, by the owner's team (aggregate, per team)."""
     rows = (
         FollowUp.objects.for_org(org)
-        .filter(status__in=[FollowUp.Status.RESOLVED, FollowUp.Status.NOT_RECOVERED])
+        .filter(status__in=FollowUp.CLOSED)
         .values("owner__team__name")
         .annotate(
             resolved=Count("id", filter=Q(status=FollowUp.Status.RESOLVED)),

@@ -9,15 +9,6 @@ from django.db.models import Count, Max, Q, QuerySet
 from heard.customers.models import Customer, Item
 from heard.orgs.models import Organization
 
-EMOTION_GROUP_LABELS = {
-    "frustration": "Frustrated",
-    "worry": "Worried",
-    "sadness": "Sad",
-    "confusion": "Confused",
-    "gratitude": "Grateful",
-    "joy": "Happy",
-}
-
 
 def customers_list(
     org: Organization, *, query: str = "", at_risk: bool = False

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from heard.customers.analysis import customers_refresh_risk
+from heard.customers.analysis import MAX_REPLY_CHARS, customers_refresh_risk
 from heard.customers.models import Item, LabelCorrection
 from heard.orgs.models import Person
 
@@ -45,7 +45,7 @@ def item_record_reply(*, item: Item, text: str, by: Person) -> Item:
     text = text.strip()
     if not text:
         raise ValidationError({"reply": "Paste the reply you sent."})
-    if len(text) > 20_000:
+    if len(text) > MAX_REPLY_CHARS:
         raise ValidationError({"reply": "Keep the reply under 20,000 characters."})
     from heard_nlp.reply import score_reply
 

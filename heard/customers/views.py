@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from heard.customers import api, dashboard, outreach, selectors, services, webhooks
+from heard.customers.analysis import MAX_REPLY_CHARS
 from heard.customers.models import ApiToken, Customer, FollowUp, Item, Webhook
 from heard.customers.outline import reply_outline
 from heard.orgs.access import (
@@ -19,7 +20,6 @@ from heard.orgs.access import (
 from heard.orgs.models import Person
 from heard.orgs.views import _error_text
 
-MAX_REPLY_CHARS = 20_000
 MECHANISMS = {
     "emotional_reaction": "Acknowledging the feeling",
     "interpretation": "Showing you understood",
@@ -112,15 +112,11 @@ def outreach_queue(request: OrgRequest) -> HttpResponse:
     show = request.GET.get("show", "active")
     follow_ups = FollowUp.objects.for_org(request.org).select_related("customer", "item", "owner")
     if show == "mine":
-        follow_ups = follow_ups.filter(owner=request.person).exclude(
-            status__in=[FollowUp.Status.RESOLVED, FollowUp.Status.NOT_RECOVERED]
-        )
+        follow_ups = follow_ups.filter(owner=request.person).exclude(status__in=FollowUp.CLOSED)
     elif show == "closed":
-        follow_ups = follow_ups.filter(
-            status__in=[FollowUp.Status.RESOLVED, FollowUp.Status.NOT_RECOVERED]
-        ).order_by("-closed_at")
+        follow_ups = follow_ups.filter(status__in=FollowUp.CLOSED).order_by("-closed_at")
     else:
-        follow_ups = follow_ups.filter(status__in=[FollowUp.Status.OPEN, FollowUp.Status.CONTACTED])
+        follow_ups = follow_ups.filter(status__in=FollowUp.ACTIVE)
     page = Paginator(follow_ups, 50).get_page(request.GET.get("page"))
     context = {
         "page": page,

@@ -34,12 +34,12 @@ ROLES = ("admin", "manager", "employee")
 
 _MAX_LENGTHS = {"name": 200, "team": 100, "location": 100, "role_family": 100}
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe (|)"}
-_BINARY_MESSAGE = (
+BINARY_MESSAGE = (
     "This looks like a spreadsheet or binary file, not CSV. "
     "In your spreadsheet app choose Save as / Download as CSV."
 )
 # Zip (xlsx, ods, numbers), old Excel/OLE, PDF, PNG, JPEG, GIF.
-_BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
+BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
 # Windows code pages, the usual non-UTF-8 output of Excel, in order of likelihood.
 _WINDOWS_CODEPAGES = tuple(f"cp{n}" for n in (1252, 1250, 1251, 1253, 1254, 1257, 1255, 1256))
 _EMAIL_RE = re.compile(
@@ -156,7 +156,7 @@ def read_roster_file(data: bytes) -> RosterTable:
     if sep := re.match(r"sep=([,;\t|])[ \t]*(?:\r\n|\n|\r|$)", text):
         delimiter, skip = sep.group(1), True
     else:
-        delimiter, skip = _sniff_delimiter(text), False
+        delimiter, skip = sniff_delimiter(text), False
     headers, rows, lines, widths = _parse(text, delimiter, skip)
     return RosterTable(encoding, delimiter, headers, rows, lines, widths)
 
@@ -167,13 +167,13 @@ def _decode(data: bytes) -> tuple[str, str]:
         codec, label, skip = "utf-8", "utf-8-sig", len(codecs.BOM_UTF8)
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         codec, label = "utf-16", "utf-16"
-    elif data.startswith(_BINARY_MAGIC):
-        raise RosterFileError(_BINARY_MESSAGE)
+    elif data.startswith(BINARY_MAGIC):
+        raise RosterFileError(BINARY_MESSAGE)
     elif b"\x00" in data:
         # NULs never appear in text, except in UTF-16 saved without a byte order mark.
-        codec, label = _bomless_utf16(data), "utf-16"
+        codec, label = bomless_utf16(data), "utf-16"
         if codec is None:
-            raise RosterFileError(_BINARY_MESSAGE)
+            raise RosterFileError(BINARY_MESSAGE)
     if codec is not None:  # the file told us its encoding, so don't second-guess it
         try:
             return _check_text(data[skip:].decode(codec)), label
@@ -191,7 +191,7 @@ def _decode(data: bytes) -> tuple[str, str]:
     return _check_text(data.decode("latin-1")), "latin-1"  # latin-1 decodes any byte
 
 
-def _bomless_utf16(data: bytes) -> str | None:
+def bomless_utf16(data: bytes) -> str | None:
     sample = data[: min(len(data), 4096) // 2 * 2]
     pairs = len(sample) // 2
     even_nuls, odd_nuls = sample[0::2].count(0), sample[1::2].count(0)
@@ -209,7 +209,7 @@ def _check_text(text: str) -> str:
     sample = text[:20_000]
     controls = sum(1 for ch in sample if (ch < " " and ch not in "\t\n\r\f\v") or ch == "\x7f")
     if "\x00" in text or controls > len(sample) / 100:
-        raise RosterFileError(_BINARY_MESSAGE)
+        raise RosterFileError(BINARY_MESSAGE)
     return text
 
 
@@ -231,7 +231,7 @@ def _guess_encoding(data: bytes) -> str | None:
     return best.encoding
 
 
-def _sniff_delimiter(text: str) -> str:
+def sniff_delimiter(text: str) -> str:
     # csv.Sniffer guesses badly on short files; instead prefer the delimiter that gives
     # the most rows as wide as the header, then the widest header.
     sample = text[:65_536]
@@ -373,7 +373,7 @@ def validate_rows(
     # Managers may be listed below the people they manage, so collect every email first.
     first_line: dict[str, int] = {}
     for record, line in zip(records, lines, strict=True):
-        if _is_email(email := record["email"].lower()):
+        if is_email(email := record["email"].lower()):
             first_line.setdefault(email, line)
     known = first_line.keys() | {e.strip().lower() for e in existing_emails}
 
@@ -416,14 +416,14 @@ def _check_row(
     email = record["email"].lower()
     if not email:
         add(("email", "", "Email is missing."))
-    elif not _is_email(email):
+    elif not is_email(email):
         add(("email", email, f"'{_shorten(email)}' is not a valid email address."))
     elif first_line[email] != line:
         add(("email", email, f"'{email}' is already used on line {first_line[email]}. "
              "Each person can only be listed once."))  # fmt: skip
 
     manager = record.get("manager_email", "").lower()
-    if manager and not _is_email(manager):
+    if manager and not is_email(manager):
         add(("manager_email", manager, f"'{_shorten(manager)}' is not a valid email address."))
     elif manager and manager == email:
         add(("manager_email", manager, "A person can't be their own manager."))
@@ -476,7 +476,7 @@ def _check_mapping(table: RosterTable, mapping: dict[str, int | None]) -> dict[s
     return columns
 
 
-def _is_email(value: str) -> bool:
+def is_email(value: str) -> bool:
     local = value.partition("@")[0]
     return len(value) <= 254 and len(local) <= 64 and _EMAIL_RE.fullmatch(value) is not None
 

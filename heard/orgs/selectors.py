@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -44,20 +45,33 @@ def team_tree(org: Organization) -> list[TeamNode]:
     return nodes
 
 
+def team_subtree_ids(org: Organization, root_ids: Iterable[int]) -> set[int]:
+    """The given teams with all their sub-teams, in one query."""
+    tree = Team.objects.for_org(org).values_list("pk", "parent_id")
+    return _subtree(list(tree), root_ids)
+
+
 def team_ids_led_by(person: Person) -> set[int]:
     """Teams a manager leads, with all their sub-teams."""
     teams = list(
         Team.objects.for_org(person.organization).values_list("pk", "parent_id", "manager_id")
     )
-    led = {pk for pk, _, manager_id in teams if manager_id == person.pk}
-    changed = True
-    while changed:
-        changed = False
-        for pk, parent_id, _ in teams:
-            if parent_id in led and pk not in led:
-                led.add(pk)
-                changed = True
-    return led
+    led = [pk for pk, _, manager_id in teams if manager_id == person.pk]
+    return _subtree([(pk, parent_id) for pk, parent_id, _ in teams], led)
+
+
+def _subtree(tree: list[tuple[int, int | None]], root_ids: Iterable[int]) -> set[int]:
+    children: dict[int | None, list[int]] = {}
+    for team_id, parent_id in tree:
+        children.setdefault(parent_id, []).append(team_id)
+    found: set[int] = set()
+    stack = list(root_ids)
+    while stack:
+        team_id = stack.pop()
+        if team_id not in found:
+            found.add(team_id)
+            stack.extend(children.get(team_id, []))
+    return found
 
 
 def people_visible_to(viewer: Person) -> QuerySet[Person]:

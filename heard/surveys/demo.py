@@ -30,7 +30,13 @@ from heard.surveys.models import (
     Survey,
     SurveyInvitation,
 )
-from heard.surveys.services import CleanAnswer, comment_redact, dimension_scores, survey_create
+from heard.surveys.services import (
+    CleanAnswer,
+    add_months,
+    comment_redact,
+    dimension_scores,
+    survey_create,
+)
 
 # How each team differs from the organisation's baseline, per dimension (on the 1 to 5 scale).
 TEAM_SHIFTS: dict[str, dict[str, float]] = {
@@ -86,8 +92,8 @@ COMMENTS: dict[str, list[str]] = {
 
 
 def _month(start: datetime.date, months: int) -> datetime.date:
-    year, month = divmod(start.month - 1 + months, 12)
-    return datetime.date(start.year + year, month + 1, 1)
+    """The first of the month `months` after `start`'s month."""
+    return add_months(start.replace(day=1), months)
 
 
 def _likert(rng: random.Random, mean: float) -> int:

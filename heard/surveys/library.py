@@ -349,17 +349,27 @@ def favourable(kind: str, value: int, reverse: bool) -> bool:
     return score <= 25
 
 
+PROMOTER_MIN = 9  # eNPS: 9 and 10 are promoters
+DETRACTOR_MAX = 6  # 0 to 6 are detractors; 7 and 8 passives
+
+
 def enps(values: Iterable[int]) -> float | None:
     """Employee Net Promoter Score: % promoters (9-10) - % detractors (0-6), -100..100.
     None when nobody answered."""
     answers = list(values)
     for value in answers:
         _check_value("scale10", value)
-    if not answers:
+    promoters = sum(1 for v in answers if v >= PROMOTER_MIN)
+    detractors = sum(1 for v in answers if v <= DETRACTOR_MAX)
+    return enps_from_counts(promoters, len(answers) - promoters - detractors, detractors)
+
+
+def enps_from_counts(promoters: int, passives: int, detractors: int) -> float | None:
+    """eNPS from how many answered in each band (for groups summed without their answers)."""
+    answered = promoters + passives + detractors
+    if not answered:
         return None
-    promoters = sum(1 for v in answers if v >= 9)
-    detractors = sum(1 for v in answers if v <= 6)
-    return 100 * (promoters - detractors) / len(answers)
+    return 100 * (promoters - detractors) / answered
 
 
 def who5_score(values: Iterable[int]) -> float:

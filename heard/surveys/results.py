@@ -307,7 +307,14 @@ def _totals(member_ids: Iterable[Any], by_id: dict[Any, _ResponseRow]) -> Totals
             total[2] += entry["fav"]
             total[3] += 1
         if response.enps is not None:
-            enps[0 if response.enps >= 9 else 2 if response.enps <= 6 else 1] += 1
+            band = (
+                0
+                if response.enps >= library.PROMOTER_MIN
+                else 2
+                if response.enps <= library.DETRACTOR_MAX
+                else 1
+            )
+            enps[band] += 1
     return dims, enps
 
 
@@ -329,10 +336,7 @@ def _cells_of(
         cells[dim.key] = Cell(
             round(s / n, 2) if n else None, round(100 * fav / n) if n else None, int(people)
         )
-    promoters, passives, detractors = totals[1]
-    answered = promoters + passives + detractors
-    enps = 100 * (promoters - detractors) / answered if answered else None
-    return cells, enps
+    return cells, library.enps_from_counts(*totals[1])
 
 
 def _cells(
@@ -521,7 +525,7 @@ def survey_results(
         )
         if survey.previous_id:
             results.previous, results.previous_title, results.previous_hidden_reason = d.memo(
-                "previous", scope_key, lambda: _previous(survey, viewer, scope_key)
+                "previous", scope_key, lambda: _previous(survey, viewer, scope_key, teams)
             )
         results.drivers = d.memo(
             "drivers",
@@ -541,7 +545,7 @@ def survey_results(
 
 
 def _previous(
-    survey: Survey, viewer: Person, scope_key: str
+    survey: Survey, viewer: Person, scope_key: str, teams: _Teams
 ) -> tuple[dict[str, Cell] | None, str, str]:
     """The same scope in the previous run, decided by the same engine in that run: a change
     is only shown where both runs show the scope, and the people in it did not change by
@@ -550,7 +554,7 @@ def _previous(
     if previous is None:
         return None, "", ""
     k = survey.organization.min_group_size
-    if not _same_people(survey, previous, viewer, scope_key):
+    if not _same_people(survey, previous, _subtree(teams, scope_key)):
         reason = (
             f"No change since “{previous.title}” is shown: fewer than {k} people joined or "
             "left this group in between, so comparing the two could single them out."
@@ -575,16 +579,14 @@ def _subtree(teams: _Teams, scope_key: str) -> list[int] | None:
     return found
 
 
-def _same_people(survey: Survey, previous: Survey, viewer: Person, scope_key: str) -> bool:
-    """Whether the people invited in a scope changed by 0 or at least k between two runs.
-    A change of 1 to k-1 people (someone joined or left) would let the two runs' results be
-    subtracted to single them out, so no change is shown then."""
+def _same_people(survey: Survey, previous: Survey, team_ids: list[int] | None) -> bool:
+    """Whether the people invited in a scope (its teams; None: the whole organisation)
+    changed by 0 or at least k between two runs. A change of 1 to k-1 people (someone joined
+    or left) would let the two runs' results be subtracted to single them out, so no change
+    is shown then."""
     invitations = SurveyInvitation.objects.filter(survey__in=[survey, previous])
-    if scope_key != SCOPE:
-        teams = _team_groups(survey.organization, visible_team_ids(viewer), [])
-        invitations = invitations.filter(team_id__in=_subtree(teams, scope_key) or [])
-    elif (visible := visible_team_ids(viewer)) is not None:
-        invitations = invitations.filter(team_id__in=visible)
+    if team_ids is not None:
+        invitations = invitations.filter(team_id__in=team_ids)
     people: dict[int, set[int]] = {survey.pk: set(), previous.pk: set()}
     for survey_id, person_id in invitations.values_list("survey_id", "person_id"):
         people[survey_id].add(person_id)

@@ -3,6 +3,7 @@ read of a confidential link. Each runs in one transaction."""
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from heard.orgs.models import Organization, Person, Team
+from heard.orgs.selectors import team_subtree_ids
 from heard.orgs.services.audit import audit_record
 from heard.surveys import library
 from heard.surveys.models import (
@@ -170,23 +172,10 @@ def _audience(survey: Survey) -> list[Person]:
     if survey.audience == Audience.CUSTOMER_FACING:
         return list(people.filter(customer_facing=True))
     if survey.audience == Audience.TEAMS:
-        team_ids = _subtree_ids(survey.organization, survey.audience_teams.all())
+        roots = survey.audience_teams.values_list("pk", flat=True)
+        team_ids = team_subtree_ids(survey.organization, roots)
         return list(people.filter(team_id__in=team_ids))
     return list(people)
-
-
-def _subtree_ids(org: Organization, roots: Iterable[Team]) -> set[int]:
-    children: dict[int | None, list[int]] = {}
-    for team_id, parent_id in Team.objects.for_org(org).values_list("id", "parent_id"):
-        children.setdefault(parent_id, []).append(team_id)
-    found: set[int] = set()
-    stack = [team.pk for team in roots]
-    while stack:
-        team_id = stack.pop()
-        if team_id not in found:
-            found.add(team_id)
-            stack.extend(children.get(team_id, []))
-    return found
 
 
 def survey_open(*, survey: Survey, today: datetime.date | None = None) -> int:
@@ -441,10 +430,12 @@ def focus_session_record(
     )
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (or earlier), kept inside the month: 31 January + 1 is the
+    last day of February."""
     year, month = divmod(day.month - 1 + months, 12)
-    last = [31, 29 if (day.year + year) % 4 == 0 else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-    return datetime.date(day.year + year, month + 1, min(day.day, last[month]))
+    last_day = calendar.monthrange(day.year + year, month + 1)[1]
+    return datetime.date(day.year + year, month + 1, min(day.day, last_day))
 
 
 RECURRENCE_MONTHS = {Recurrence.MONTHLY: 1, Recurrence.QUARTERLY: 3}
@@ -454,7 +445,7 @@ def survey_next_run(*, survey: Survey) -> Survey:
     """The next run of a recurring survey: the same audience and mode a month (or three) on,
     the next step of the pulse rotation, compared with this run. Opened at once."""
     months = RECURRENCE_MONTHS[Recurrence(survey.recurrence)]
-    opens = _add_months(survey.opens_on, months)
+    opens = add_months(survey.opens_on, months)
     closes = opens + (survey.closes_on - survey.opens_on)
     base = (
         library.template_name(survey.template, survey.language) if survey.template else survey.title
@@ -497,7 +488,7 @@ def surveys_run_schedule(*, today: datetime.date | None = None) -> dict[str, int
     due = Survey.objects.filter(status=Status.CLOSED).exclude(recurrence=Recurrence.NONE)
     for survey in due.filter(next_runs__isnull=True).select_related("organization"):
         months = RECURRENCE_MONTHS[Recurrence(survey.recurrence)]
-        if _add_months(survey.opens_on, months) <= today:
+        if add_months(survey.opens_on, months) <= today:
             survey_next_run(survey=survey)
             started += 1
     return {"closed": closed, "started": started}

@@ -216,24 +216,32 @@ def answer_done(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "surveys/answer_done.html", context)
 
 
-@require_GET
-@manager_required
-def survey_results(request: OrgRequest, survey_id: int) -> HttpResponse:
+def _results(
+    request: OrgRequest, survey_id: int, *, with_insights: bool
+) -> tuple[Survey, results_module.Results]:
+    """A survey's results for the viewer, scope and rows the request asks for, or 404."""
     survey = get_for_org_or_404(
         Survey.objects.exclude(status=Status.DRAFT), request.org, pk=survey_id
     )
-    # What the comments say is worked out by the text models: the page asks for it
-    # separately (htmx, or a plain link without JavaScript), so the numbers never wait.
-    insights = request.GET.get("part") == "insights"
     results = results_module.survey_results(
         survey,
         request.person,
         scope_key=request.GET.get("scope", results_module.SCOPE),
         by=request.GET.get("by", "teams"),
-        with_insights=insights,
+        with_insights=with_insights,
     )
     if results is None:
         raise Http404("Not found")
+    return survey, results
+
+
+@require_GET
+@manager_required
+def survey_results(request: OrgRequest, survey_id: int) -> HttpResponse:
+    # What the comments say is worked out by the text models: the page asks for it
+    # separately (htmx, or a plain link without JavaScript), so the numbers never wait.
+    insights = request.GET.get("part") == "insights"
+    survey, results = _results(request, survey_id, with_insights=insights)
     context = {
         "survey": survey,
         "results": results,
@@ -250,17 +258,9 @@ def survey_results(request: OrgRequest, survey_id: int) -> HttpResponse:
 @manager_required
 def survey_results_export(request: OrgRequest, survey_id: int, fmt: str) -> HttpResponse:
     """The results page's numbers as CSV or PDF: the same selector, so the same engine."""
-    survey = get_for_org_or_404(
-        Survey.objects.exclude(status=Status.DRAFT), request.org, pk=survey_id
-    )
-    results = results_module.survey_results(
-        survey,
-        request.person,
-        scope_key=request.GET.get("scope", results_module.SCOPE),
-        by=request.GET.get("by", "teams"),
-    )
-    if results is None or fmt not in ("csv", "pdf"):
+    if fmt not in ("csv", "pdf"):
         raise Http404("Not found")
+    survey, results = _results(request, survey_id, with_insights=False)
     audit_record(
         org=request.org,
         actor=request.person,
