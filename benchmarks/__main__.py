@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.customers import bench_customers
 from benchmarks.surveys import bench_surveys
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -119,6 +120,7 @@ GROUPS: dict[str, Callable[[], Figures]] = {
     "roster": bench_roster,
     "nlp": bench_nlp,
     "surveys": bench_surveys,
+    "customers": bench_customers,
 }
 
 

@@ -12,6 +12,7 @@ import functools
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -20,6 +21,9 @@ from django.utils import timezone
 from heard.core.tasks import heard_task
 from heard.customers.models import Customer, Item
 from heard.orgs.models import Organization
+
+if TYPE_CHECKING:
+    from heard_nlp.analyze import BackendName
 
 BATCH = 200
 MAX_REPLY_CHARS = 20_000  # the longest reply recorded or scored
@@ -51,15 +55,16 @@ def items_due(org: Organization) -> QuerySet[Item]:
     )
 
 
-def items_analyse(items: Sequence[Item]) -> int:
-    """Analyse and save `items`. Returns how many were saved."""
+def items_analyse(items: Sequence[Item], *, backend: BackendName = "auto") -> int:
+    """Analyse and save `items`. Returns how many were saved. `backend` "auto" is the
+    model where its files are present, else the lexicon (see docs/text-analysis.md)."""
     from heard_nlp.analyze import analyze
 
     if not items:
         return 0
     from heard_nlp.reply import score_reply
 
-    results = analyze([item.text for item in items], backend="auto", explain=True)
+    results = analyze([item.text for item in items], backend=backend, explain=True)
     now = timezone.now()
     version = model_version()
     for item, result in zip(items, results, strict=True):
@@ -144,14 +149,16 @@ def customers_refresh_risk(*, customer_ids: set[int], now: datetime.datetime | N
     Customer.objects.bulk_update(changed, ["at_risk", "at_risk_reason"])
 
 
-def org_analyse_due(org: Organization, *, limit: int | None = None) -> int:
+def org_analyse_due(
+    org: Organization, *, limit: int | None = None, backend: BackendName = "auto"
+) -> int:
     """Analyse what is due in an organisation, in batches; returns how many."""
     done = 0
     while limit is None or done < limit:
         batch = list(items_due(org).order_by("pk")[:BATCH])
         if not batch:
             break
-        done += items_analyse(batch)
+        done += items_analyse(batch, backend=backend)
     return done
 
 

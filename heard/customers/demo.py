@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime
 import random
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -1116,12 +1116,13 @@ def _flush(pending: list[_Plan]) -> None:
     Item.objects.bulk_create(rows, batch_size=1000)
 
 
-@transaction.atomic
-def build_customer_demo(
+def customer_plans(
     org: Organization, *, items: int = 3000, today: datetime.date | None = None
-) -> int:
-    """Create Maple & Co.'s customers and `items` tickets, reviews and survey answers spread
-    over the 12 months before `today`; return how many items were created."""
+) -> Iterator[_Plan]:
+    """Maple & Co.'s customers, one at a time, each with its (unsaved) items: `items` tickets,
+    reviews and survey answers spread over the 12 months before `today`. The same arguments
+    give the same customers and texts. Used by the demo and by `make bench BENCH=customers`,
+    which writes them to a file to import."""
     today = today or timezone.localdate()
     agents = list(
         Person.objects.for_org(org)
@@ -1132,14 +1133,24 @@ def build_customer_demo(
     priya = next((i for i, a in enumerate(agents) if a.email.startswith("priya.shah@")), None)
     if priya is not None:  # the demo's employee login is one of the kindest agents
         builder.profiles[priya] = AGENT_PROFILES[0]
-    created = 0
-    pending: list[_Plan] = []
-    pending_items = 0
     for plan in _plans(builder.rng, items):
         if plan.key == SEED_CASE_KEY:
             builder.seed_case(plan)
         else:
             builder.build(plan)
+        yield plan
+
+
+@transaction.atomic
+def build_customer_demo(
+    org: Organization, *, items: int = 3000, today: datetime.date | None = None
+) -> int:
+    """Create Maple & Co.'s customers and `items` tickets, reviews and survey answers spread
+    over the 12 months before `today`; return how many items were created."""
+    created = 0
+    pending: list[_Plan] = []
+    pending_items = 0
+    for plan in customer_plans(org, items=items, today=today):
         pending.append(plan)
         pending_items += len(plan.items)
         if pending_items >= 5000:
