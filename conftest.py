@@ -3,9 +3,11 @@ outsider (an admin of org B) who must never see org A's data."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 from heard.orgs.models import Organization, Person, Role, Team
@@ -63,3 +65,14 @@ def employee_client(world: World) -> Client:
 @pytest.fixture
 def outsider_client(world: World) -> Client:
     return world.client_for(world.outsider)
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Uploads and other files go to a folder of each test's own, never to the developer's
+    var/ (the housekeeping purge would otherwise clean up a real upload folder). Set without
+    the setting_changed signal, which some tests run with django's modules hidden."""
+    before = django_settings.DATA_DIR
+    django_settings.DATA_DIR = tmp_path_factory.mktemp("data")
+    yield
+    django_settings.DATA_DIR = before

@@ -198,6 +198,7 @@ WORKER_HEARTBEAT_SECONDS = 10
 HOUSEKEEPING = [
     "heard.surveys.services.surveys_run_schedule",
     "heard.customers.analysis.organisations_analyse_due",
+    "heard.customers.imports.customer_imports_purge",
 ]
 HOUSEKEEPING_SECONDS = int(os.environ.get("HOUSEKEEPING_SECONDS", "3600"))
 

@@ -7,6 +7,7 @@ data that ships in the repository, so they always run.
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 import time
@@ -123,6 +124,16 @@ def write(result: dict[str, Any]) -> None:
     units = {"reply_spearman": "rho", "bias_mean_sentiment_gap": "score points (of 2)"}
     for key, value in result["figures"].items():
         existing[key] = {"value": value, "unit": units.get(key, "ratio")}
+    if "bias" in result["details"]:  # each dimension's gaps, for the model card in the app
+        existing["bias_gaps"] = {
+            "value": [
+                {k: row[k] for k in ("dimension", "measure", "mean", "largest")}
+                for row in result["details"]["bias"]
+            ],
+            "unit": "score points (of 2)",
+        }
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+    existing["measured_at"] = {"value": today, "unit": "date"}
     EVAL_JSON.write_text(json.dumps(existing, indent=2, sort_keys=True) + "\n")
     print(f"Wrote {EVAL_JSON}")
     for path in write_cards(result, CARDS):

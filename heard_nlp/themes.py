@@ -12,7 +12,9 @@ How
    folded to a singular form ("deliveries" -> "delivery"); a phrase is shown in its most
    common written form. Phrases found in fewer than 2 texts are dropped.
 2. Vectors. With `embeddings` (n, d), their rows, L2-normalised. Without, TF-IDF over the
-   unigram and bigram phrases (binary term frequency, smoothed idf, L2-normalised rows),
+   unigram and bigram phrases found in 2 or more texts (binary term frequency, smoothed idf,
+   L2-normalised rows; phrases in over 60% of 30 or more texts are left out, unless a text
+   would then have none left, so that one topic dominating the corpus is still a theme),
    reduced to at most 100 dimensions by a randomised truncated SVD (LSA), all in numpy with
    the sparse products done by `np.add.reduceat`.
 3. Clusters. Over-segment, then merge. Spherical k-means (cosine, k-means++ seeding,
@@ -41,6 +43,12 @@ How
    ("rota" -> "smart rota"); a phrase is skipped when its words are already shown or when
    it contains, or is part of, a phrase already chosen ("staff attitude" after "staff").
 
+5. New texts. `ThemeMatcher(key_phrases_per_theme)` puts a text that was not in the corpus
+   into the theme whose key phrases it contains (in their normal form, the same phrase
+   cutting as step 1): each theme's phrases weigh 1, 0.8, 0.6, 0.5, 0.4, 0.3 by their rank,
+   the highest sum wins, ties go to the earlier (bigger) theme, and a text that contains
+   none of any theme's phrases gets no theme. The phrases it matched are its explanation.
+
 Limits: English phrases only (other languages cluster by their characters' words but get no
 stop-word cleaning); a theme's name is descriptive, not a summary; with no embeddings,
 texts that share no words with any other text cannot be grouped.
@@ -58,7 +66,7 @@ import numpy.typing as npt
 
 from heard_nlp.types import Theme
 
-__all__ = ["STOPWORDS", "themes"]
+__all__ = ["STOPWORDS", "ThemeMatcher", "themes"]
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -432,8 +440,15 @@ def _tfidf_lsa(
     doc_phrases: list[set[str]], df: Counter[str], n: int, rng: np.random.Generator
 ) -> Matrix:
     """LSA vectors of the texts' unigram+bigram TF-IDF; zero rows for texts without terms."""
-    max_df = 0.6 * n if n >= 30 else n
-    terms = [p for p, c in df.items() if c >= 2 and c <= max_df and p.count(" ") <= 1]
+    # Terms in more than 60% of the texts say little ("order", "customer")... unless a text
+    # has no other: then one topic dominates the corpus, and dropping them would drop it.
+    usable = {p for p, c in df.items() if c >= 2 and p.count(" ") <= 1}
+    common = {p for p in usable if n >= 30 and df[p] > 0.6 * n}
+    if common and any(
+        phrases & usable and not phrases & (usable - common) for phrases in doc_phrases
+    ):
+        common = set()
+    terms = list(usable - common)
     terms.sort(key=lambda p: (-df[p], p))
     terms = terms[:20_000]
     term_index = {p: i for i, p in enumerate(terms)}
@@ -521,3 +536,42 @@ def _key_phrases(
                 break
         out.append([written[p].most_common(1)[0][0] for p in chosen])
     return out
+
+
+_RANK_WEIGHTS = (1.0, 0.8, 0.6, 0.5, 0.4, 0.3)
+
+
+def _normal_phrase(phrase: str) -> str:
+    return " ".join(_normal(w) for w in _WORD.findall(phrase.lower()))
+
+
+class ThemeMatcher:
+    """Puts new texts into known themes by their key phrases (see step 5 above).
+
+    matcher = ThemeMatcher([theme.key_phrases for theme in found])
+    matcher.match("The courier left it in the rain")  # (0, ("courier",)) or None
+    """
+
+    def __init__(self, key_phrases: Sequence[Sequence[str]]) -> None:
+        # normal form -> [(theme index, weight, written form)]
+        self._index: dict[str, list[tuple[int, float, str]]] = {}
+        for t, phrases in enumerate(key_phrases):
+            for rank, phrase in enumerate(phrases[: len(_RANK_WEIGHTS)]):
+                normal = _normal_phrase(phrase)
+                if normal:
+                    self._index.setdefault(normal, []).append((t, _RANK_WEIGHTS[rank], phrase))
+
+    def match(self, text: str) -> tuple[int, tuple[str, ...]] | None:
+        """(theme index, the key phrases found in the text), or None."""
+        if not self._index:
+            return None
+        scores: dict[int, float] = {}
+        found: dict[int, list[str]] = {}
+        for normal in dict.fromkeys(p for p, _w in _phrases(text)):
+            for t, weight, written in self._index.get(normal, ()):
+                scores[t] = scores.get(t, 0.0) + weight
+                found.setdefault(t, []).append(written)
+        if not scores:
+            return None
+        best = min(scores, key=lambda t: (-scores[t], t))
+        return best, tuple(found[best])

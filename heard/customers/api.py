@@ -31,6 +31,7 @@ from django.views.decorators.http import require_POST
 from heard.customers.importing import Record, check_record
 from heard.customers.imports import customers_upsert
 from heard.customers.models import ApiToken, IdempotencyKey, Item
+from heard.customers.rollups import days_mark
 from heard.orgs.models import Organization, Person
 
 MAX_BODY = 2 * 1024 * 1024
@@ -181,6 +182,7 @@ def _store(org: Organization, source: str, rating_scale: str, row: Any) -> tuple
             agent_name=agent.name if agent else row.agent,
             thread_id=row.thread_id,
         )
+        days_mark(org.pk, [occurred])
     return item, True
 
 

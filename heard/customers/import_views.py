@@ -144,6 +144,7 @@ def import_detail(request: OrgRequest, import_id: int) -> HttpResponse:
         "percent": imports.customer_import_progress(customer_import),
         "polling": customer_import.status
         in (CustomerImport.Status.QUEUED, CustomerImport.Status.RUNNING),
+        "file_kept_days": imports.STALE_UPLOAD_AGE.days,
     }
     # htmx polling asks for the progress block alone.
     partial = request.headers.get("HX-Request") and not request.headers.get("HX-Boosted")

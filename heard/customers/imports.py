@@ -10,26 +10,48 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
+import os
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from heard.customers import importing
 from heard.customers.importing import ImportFileError, ItemRow, Record, RowError
 from heard.customers.models import Channel, Customer, CustomerImport, Item, RatingScale
+from heard.customers.rollups import days_mark
 from heard.orgs.models import Organization, Person
 from heard.surveys.exports import safe_cell
+
+logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
 MAX_ERRORS_KEPT = 200
 MAX_SOURCE_LENGTH = 80
+# Import files hold customers' names, emails and messages: kept this long after the import's
+# last activity (time to fix the mapping or let a retry finish), then deleted.
+STALE_UPLOAD_AGE = timedelta(days=7)
+# A file no import points to (its upload request died before the row was saved); an upload
+# being written right now is much younger than this.
+ORPHAN_FILE_AGE = timedelta(days=1)
+FILE_PURGED_MESSAGE = (
+    f"The file was deleted {STALE_UPLOAD_AGE.days} days after the import stopped, so this "
+    "import can no longer be resumed. Upload the file again to import the rest: rows already "
+    "imported are counted as already there."
+)
+FILE_MISSING_MESSAGE = (
+    "The file of this import is no longer on disk, so it cannot be resumed. Upload the file "
+    "again to import the rest: rows already imported are counted as already there."
+)
 _STARTABLE = (
     CustomerImport.Status.QUEUED,
     CustomerImport.Status.RUNNING,  # a worker was killed: carry on
@@ -160,6 +182,13 @@ def customer_import_run(*, import_id: int, batch_size: int = BATCH_SIZE) -> str:
         return "skipped: import deleted"
     if customer_import.status not in _STARTABLE:
         return f"skipped: {customer_import.status}"
+    if not customer_import.path:
+        return "skipped: file removed"  # purged: see customer_imports_purge
+    if not Path(customer_import.path).is_file():
+        # Deleted by hand, or a data folder the worker does not see: say so on the page
+        # rather than crash into retries. The path stays, should the file come back.
+        _finish(customer_import, CustomerImport.Status.FAILED, FILE_MISSING_MESSAGE)
+        return "skipped: file removed"
     now = timezone.now()
     customer_import.status = CustomerImport.Status.RUNNING
     customer_import.started_at = customer_import.started_at or now
@@ -186,7 +215,16 @@ def customer_import_run(*, import_id: int, batch_size: int = BATCH_SIZE) -> str:
         raise
     _finish(customer_import, CustomerImport.Status.DONE, "")
     Path(customer_import.path).unlink(missing_ok=True)
+    _analyse_later(customer_import.organization_id)
     return "done"
+
+
+def _analyse_later(org_id: int) -> None:
+    """Queue the analysis of what was imported (and the themes, follow-ups and dashboard
+    figures after it) for the worker."""
+    from heard.customers.analysis import analyse_due_items
+
+    analyse_due_items.enqueue(org_id)
 
 
 def _run(context: _Context, batch_size: int) -> None:
@@ -303,6 +341,7 @@ def _store_rows(context: _Context, rows: list[ItemRow]) -> tuple[int, int]:
     # The unique constraint makes the insert idempotent even against another writer (the
     # API) that stored the same item since the look-up above.
     Item.objects.bulk_create(new_items, ignore_conflicts=True)
+    days_mark(org.pk, (item.occurred_at for item in new_items))
     return len(new_items), len(rows) - len(new_items)
 
 
@@ -376,6 +415,110 @@ def _finish(customer_import: CustomerImport, status: str, message: str) -> None:
             ]
         locked.save(update_fields=["status", "finished_at", "bytes_done", "error_count", "errors"])
     customer_import.status = locked.status
+
+
+# --- Housekeeping --------------------------------------------------------------------
+
+
+def customer_imports_purge() -> dict[str, int]:
+    """Housekeeping (the worker, hourly), across all organisations. Import files hold
+    customers' names, emails and messages, so none stays on disk for good:
+
+    - an upload never started, untouched for STALE_UPLOAD_AGE, goes with its file;
+    - a failed import, untouched for STALE_UPLOAD_AGE, loses its file but keeps its row (its
+      counters and errors are history: the rows it stored stay) and can't be resumed;
+    - a file no import needs, older than ORPHAN_FILE_AGE, goes.
+
+    Queued and running imports are never touched: a worker may be reading their file."""
+    now = timezone.now()
+    stale = CustomerImport.objects.alias(
+        last_activity=Coalesce("finished_at", "created_at")
+    ).filter(last_activity__lt=now - STALE_UPLOAD_AGE)
+    imports_deleted = failed_imports_closed = files_removed = 0
+
+    never_started = stale.filter(status=CustomerImport.Status.UPLOADED)
+    for import_id, path in list(never_started.values_list("pk", "path")):
+        # Only while still unstarted: the admin may have started it since the look-up.
+        deleted, _ = never_started.filter(pk=import_id).delete()
+        if deleted:
+            imports_deleted += 1
+            files_removed += _delete_file(path)
+
+    failed = stale.filter(status=CustomerImport.Status.FAILED).exclude(path="")
+    for import_id in list(failed.values_list("pk", flat=True)):
+        closed_path = _give_up_file(failed, import_id=import_id, message=FILE_PURGED_MESSAGE)
+        if closed_path is not None:
+            failed_imports_closed += 1
+            files_removed += _delete_file(closed_path)
+
+    files_removed += _delete_orphan_files(older_than=now - ORPHAN_FILE_AGE)
+    return {
+        "imports_deleted": imports_deleted,
+        "failed_imports_closed": failed_imports_closed,
+        "files_removed": files_removed,
+    }
+
+
+def _give_up_file(
+    candidates: QuerySet[CustomerImport], *, import_id: int, message: str
+) -> str | None:
+    """Mark the import failed for good, with no file and `message` as its last error, if it
+    is still one of `candidates`. Returns the path of the file to delete after the commit (so
+    a failed commit never leaves a row pointing to a deleted file), or None."""
+    with transaction.atomic():
+        locked = candidates.select_for_update().filter(pk=import_id).exclude(path="").first()
+        if locked is None:
+            return None
+        path = locked.path
+        locked.path = ""
+        locked.status = CustomerImport.Status.FAILED
+        locked.finished_at = locked.finished_at or timezone.now()
+        locked.error_count += 1
+        locked.errors = [
+            *locked.errors[: MAX_ERRORS_KEPT - 1],
+            {"row": "", "column": "", "message": message, "fatal": True},
+        ]
+        locked.save(update_fields=["path", "status", "finished_at", "error_count", "errors"])
+    return path
+
+
+def _delete_orphan_files(*, older_than: datetime) -> int:
+    """Delete the files in upload_dir() (not below it) that no unfinished import points to. A
+    done import's file is normally deleted by its run; this also catches one whose worker was
+    killed in between, and the files of a deleted organisation."""
+    folder = upload_dir()
+    if not folder.is_dir():
+        return 0
+    needed = {
+        Path(path).name
+        for path in CustomerImport.objects.exclude(status=CustomerImport.Status.DONE)
+        .exclude(path="")
+        .values_list("path", flat=True)
+    }
+    cutoff = older_than.timestamp()
+    removed = 0
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name in needed or not entry.is_file(follow_symlinks=False):
+                continue
+            if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                removed += _delete_file(entry.path)
+    return removed
+
+
+def _delete_file(path: str) -> int:
+    """1 when a file was deleted; 0 when there was none, or it could not be (logged: the
+    next run tries again, as an orphan, and one stuck file must not stop the others)."""
+    if not path:
+        return 0
+    try:
+        Path(path).unlink()
+    except FileNotFoundError:
+        return 0
+    except OSError:
+        logger.warning("Could not delete the customer import file %s", path, exc_info=True)
+        return 0
+    return 1
 
 
 # --- Reading back --------------------------------------------------------------------

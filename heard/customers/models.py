@@ -39,6 +39,28 @@ class Customer(models.Model):
         return self.name or self.email or self.key
 
 
+class CustomerTheme(models.Model):
+    """A theme Heard's text analysis found in an organisation's recent customer messages
+    (heard_nlp.themes), named by its key phrases. Found again, at most daily, by the worker
+    (heard.customers.themes); every recent item is then put into one theme or none."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=200)  # its top key phrases: "courier · late · tracking"
+    key_phrases = models.JSONField(default=list)  # ranked, as written
+    examples = models.JSONField(default=list)  # three texts that show it best
+    position = models.PositiveSmallIntegerField(default=0)  # 0 = the biggest when found
+    sample_size = models.PositiveIntegerField(default=0)  # texts the search read
+    found_at = models.DateTimeField()
+
+    objects: ClassVar[OrgScopedQuerySet[CustomerTheme]] = OrgScopedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Channel(models.TextChoices):
     TICKET = "ticket", "Support ticket"
     REVIEW = "review", "Review"
@@ -95,10 +117,16 @@ class Item(models.Model):
     urgency = models.CharField(max_length=6, blank=True)  # low, medium, high
     urgency_score = models.FloatField(null=True, blank=True)
     intensity = models.CharField(max_length=6, blank=True)
+    # The strongest of Heard's feeling groups among the labels found (frustration, worry,
+    # sadness, confusion, gratitude, joy), or "" when none: for the weekly feelings trend.
+    feeling = models.CharField(max_length=12, blank=True)
     reasons = models.JSONField(default=list, blank=True)  # urgency and intensity reasons
     evidence = models.JSONField(default=list, blank=True)  # [{"text", "start", "end", "supports"}]
     # A person's correction of the analysis wins over the model's: {"sentiment": "negative"}.
     corrected = models.JSONField(default=dict, blank=True)
+    theme = models.ForeignKey(
+        CustomerTheme, null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+    )
 
     objects: ClassVar[OrgScopedQuerySet[Item]] = OrgScopedQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -113,6 +141,7 @@ class Item(models.Model):
             models.Index(fields=["organization", "occurred_at"], name="item_org_time_idx"),
             models.Index(fields=["customer", "occurred_at"], name="item_customer_time_idx"),
             models.Index(fields=["organization", "analysed_at"], name="item_analysed_idx"),
+            models.Index(fields=["theme", "occurred_at"], name="item_theme_time_idx"),
         ]
 
     def __str__(self) -> str:
@@ -129,9 +158,9 @@ class LabelCorrection(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="corrections")
-    field = models.CharField(max_length=20)  # sentiment, urgency, emotion
-    model_value = models.CharField(max_length=40, blank=True)
-    corrected_value = models.CharField(max_length=40)
+    field = models.CharField(max_length=20)  # sentiment, urgency, theme
+    model_value = models.CharField(max_length=200, blank=True)
+    corrected_value = models.CharField(max_length=200)
     model_version = models.CharField(max_length=80, blank=True)
     corrected_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -325,3 +354,84 @@ class Webhook(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+# --- The dashboard's daily figures ---------------------------------------------------------
+# Counting 250,000 messages on every view of the dashboard is too slow on SQLite, so the
+# figures are kept per day (heard.customers.rollups): a change to an item marks its day
+# (DirtyDay), and the days marked are counted again, by the dashboard when they are few,
+# by the worker after analysis otherwise.
+
+
+class DayFigures(models.Model):
+    """One day of an organisation's customer messages, counted."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    items = models.PositiveIntegerField(default=0)
+    analysed = models.PositiveIntegerField(default=0)
+    negative = models.PositiveIntegerField(default=0)
+    positive = models.PositiveIntegerField(default=0)
+    frustration_sum = models.FloatField(default=0.0)
+    frustration_n = models.PositiveIntegerField(default=0)
+    feelings = models.JSONField(default=dict)  # feeling group -> messages
+    stars = models.PositiveIntegerField(default=0)  # 1-5 ratings
+    happy = models.PositiveIntegerField(default=0)  # of them, 4 or 5
+    nps = models.PositiveIntegerField(default=0)  # 0-10 ratings
+    promoters = models.PositiveIntegerField(default=0)
+    detractors = models.PositiveIntegerField(default=0)
+    urgent_unreplied = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "day"], name="dayfigures_org_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.items}"
+
+
+class ThemeDay(models.Model):
+    """One theme's analysed messages on one day."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    theme = models.ForeignKey(CustomerTheme, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    items = models.PositiveIntegerField(default=0)
+    negative = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "day"], name="themeday_org_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.items}"
+
+
+class ReplyDay(models.Model):
+    """Recorded replies with an empathy score, by agent and day: read only to make team
+    figures (shown for teams with at least k agents), never shown per agent."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    agent = models.ForeignKey(Person, null=True, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    replies = models.PositiveIntegerField(default=0)
+    empathy_sum = models.FloatField(default=0.0)
+
+    class Meta:
+        indexes = [models.Index(fields=["organization", "day"], name="replyday_org_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.replies}"
+
+
+class DirtyDay(models.Model):
+    """A day whose items changed since its figures were counted."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "day"], name="dirtyday_unique")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.day)

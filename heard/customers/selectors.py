@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, QuerySet
 
-from heard.customers.models import Customer, Item
+from heard.customers.models import Customer, CustomerTheme, Item
 from heard.orgs.models import Organization
 
 
@@ -66,3 +66,21 @@ def top_feelings(item: Item, limit: int = 3) -> list[tuple[str, int]]:
     """The item's strongest emotions above their thresholds, as (label, percent)."""
     labels = [label for label in item.emotion_labels if label != "neutral"]
     return [(label, round(100 * float(item.emotions.get(label, 0.0)))) for label in labels[:limit]]
+
+
+@dataclass(frozen=True)
+class ItemTheme:
+    theme: CustomerTheme | None
+    phrases: tuple[str, ...]  # the key phrases that put it there (none when a person chose)
+    corrected: bool  # a person chose the theme (or no theme)
+
+
+def item_theme(item: Item) -> ItemTheme:
+    """An item's theme and why: the theme's key phrases found in its text."""
+    corrected = "theme" in item.corrected
+    if item.theme is None or corrected:
+        return ItemTheme(item.theme, (), corrected)
+    from heard_nlp.themes import ThemeMatcher
+
+    hit = ThemeMatcher([item.theme.key_phrases]).match(item.text)
+    return ItemTheme(item.theme, hit[1] if hit else (), False)

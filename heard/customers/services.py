@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from heard.customers.analysis import MAX_REPLY_CHARS, customers_refresh_risk
-from heard.customers.models import Item, LabelCorrection
+from heard.customers.models import CustomerTheme, Item, LabelCorrection
+from heard.customers.rollups import days_mark
 from heard.orgs.models import Person
 
 SENTIMENTS = ("positive", "neutral", "negative")
@@ -16,7 +17,10 @@ URGENCIES = ("low", "medium", "high")
 
 def item_correct(*, item: Item, field: str, value: str, by: Person) -> LabelCorrection:
     """A person says the analysis got an item wrong. The correction is shown instead of the
-    model's label from now on, kept when the item is analysed again, and counted."""
+    model's label from now on, kept when the item is analysed again, and counted.
+    For `field` "theme", `value` is the id of one of the organisation's themes, or "none"."""
+    if field == "theme":
+        return _item_correct_theme(item=item, value=value, by=by)
     allowed = {"sentiment": SENTIMENTS, "urgency": URGENCIES}
     if field not in allowed or value not in allowed[field]:
         raise ValidationError("Choose one of the labels offered.")
@@ -35,8 +39,40 @@ def item_correct(*, item: Item, field: str, value: str, by: Person) -> LabelCorr
         )
         item.corrected = {**item.corrected, field: value}
         item.save(update_fields=["corrected"])
+        days_mark(item.organization_id, [item.occurred_at])
         if item.customer_id:
             customers_refresh_risk(customer_ids={item.customer_id})
+    return correction
+
+
+NO_THEME = "(no theme)"
+
+
+def _item_correct_theme(*, item: Item, value: str, by: Person) -> LabelCorrection:
+    if by.organization_id != item.organization_id:
+        raise ValidationError("That item is not in your organisation.")
+    theme = None
+    if value != "none":
+        theme = CustomerTheme.objects.filter(
+            organization_id=item.organization_id, pk=int(value) if value.isdigit() else 0
+        ).first()
+        if theme is None:
+            raise ValidationError("Choose one of the themes offered.")
+    with transaction.atomic():
+        correction = LabelCorrection.objects.create(
+            organization_id=item.organization_id,
+            item=item,
+            field="theme",
+            model_value=item.theme.name if item.theme else NO_THEME,
+            corrected_value=theme.name if theme else NO_THEME,
+            model_version=item.model_version,
+            corrected_by=by,
+        )
+        # Kept by name: themes are found again daily, and a theme of the same name gets it.
+        item.corrected = {**item.corrected, "theme": theme.name if theme else ""}
+        item.theme = theme
+        item.save(update_fields=["corrected", "theme"])
+        days_mark(item.organization_id, [item.occurred_at])
     return correction
 
 
@@ -53,5 +89,7 @@ def item_record_reply(*, item: Item, text: str, by: Person) -> Item:
     item.replied_at = timezone.now()
     item.agent = by
     item.reply_empathy = score_reply(item.text, text).score
-    item.save(update_fields=["reply_text", "replied_at", "agent", "reply_empathy"])
+    with transaction.atomic():
+        item.save(update_fields=["reply_text", "replied_at", "agent", "reply_empathy"])
+        days_mark(item.organization_id, [item.occurred_at])
     return item

@@ -7,9 +7,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from heard.customers import api, dashboard, outreach, selectors, services, webhooks
+from heard.customers import api, dashboard, outreach, selectors, services, themes, webhooks
 from heard.customers.analysis import MAX_REPLY_CHARS
-from heard.customers.models import ApiToken, Customer, FollowUp, Item, Webhook
+from heard.customers.models import ApiToken, Customer, CustomerTheme, FollowUp, Item, Webhook
 from heard.customers.outline import reply_outline
 from heard.orgs.access import (
     OrgRequest,
@@ -19,6 +19,7 @@ from heard.orgs.access import (
 )
 from heard.orgs.models import Person
 from heard.orgs.views import _error_text
+from heard_nlp.labels import GROUPS
 
 MECHANISMS = {
     "emotional_reaction": "Acknowledging the feeling",
@@ -52,7 +53,9 @@ def customer_detail(request: OrgRequest, customer_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @customer_work_required
 def item_detail(request: OrgRequest, item_id: int) -> HttpResponse:
-    item = get_for_org_or_404(Item.objects.select_related("customer"), request.org, pk=item_id)
+    item = get_for_org_or_404(
+        Item.objects.select_related("customer", "theme"), request.org, pk=item_id
+    )
     if request.method == "POST":
         try:
             if request.POST.get("action") == "correct":
@@ -75,6 +78,8 @@ def item_detail(request: OrgRequest, item_id: int) -> HttpResponse:
         "item": item,
         "outline": reply_outline(item),
         "feelings": selectors.top_feelings(item),
+        "item_theme": selectors.item_theme(item),
+        "themes": CustomerTheme.objects.for_org(request.org),
         "mechanisms": MECHANISMS,
         # A recorded reply's empathy score is shown to the agent who wrote it, never to
         # others: no AI score of an individual employee (team figures are aggregates).
@@ -186,7 +191,14 @@ def outreach_rules(request: OrgRequest) -> HttpResponse:
 @require_GET
 @customer_work_required
 def customer_dashboard(request: OrgRequest) -> HttpResponse:
-    context = {"d": dashboard.customer_dashboard(request.org)}
+    d = dashboard.customer_dashboard(request.org)
+    context = {
+        "d": d,
+        "feelings": list(GROUPS),
+        "feeling_charts": [(name, d.chart[f"feeling_{name}"]) for name in GROUPS],
+        "move_points": dashboard.MOVE_POINTS,
+        "min_messages": themes.MIN_MESSAGES,
+    }
     return render(request, "customers/dashboard.html", context)
 
 

@@ -226,3 +226,51 @@ def test_it_groups_5000_texts_in_a_few_seconds() -> None:
     assert elapsed < 15.0, f"{elapsed:.1f} s"
     assert len(found) == 4
     assert all(majority(t, labels)[1] >= 0.8 for t in found)
+
+
+def test_the_matcher_puts_new_texts_into_the_theme_whose_key_phrases_they_share() -> None:
+    from heard_nlp.themes import ThemeMatcher
+
+    matcher = ThemeMatcher([("late delivery", "courier", "tracking"), ("refund", "charged twice")])
+    assert matcher.match("My deliveries were late again, the COURIER lost it") == (0, ("courier",))
+    assert matcher.match("Late delivery and no tracking!") == (0, ("late delivery", "tracking"))
+    assert matcher.match("I was charged twice and want a refund") == (
+        1,
+        ("charged twice", "refund"),
+    )
+    assert matcher.match("Lovely scarf, thank you") is None
+    assert ThemeMatcher([]).match("anything") is None
+
+
+def test_the_matcher_prefers_the_higher_ranked_phrase_and_then_the_bigger_theme() -> None:
+    from heard_nlp.themes import ThemeMatcher
+
+    matcher = ThemeMatcher([("app", "login"), ("login", "password")])
+    # "login" is theme 1's first phrase (1.0) but theme 0's second (0.8).
+    assert matcher.match("the login page") == (1, ("login",))
+    # A tie (1.0 + 0.8 each) goes to the earlier, bigger theme.
+    assert matcher.match("the app login needs a password")[0] == 0  # type: ignore[index]
+
+
+def test_themes_found_in_a_corpus_match_its_own_texts() -> None:
+    from heard_nlp.themes import ThemeMatcher, themes
+
+    texts = [f"The courier was late with parcel {n}, no tracking" for n in range(8)] + [
+        f"Refund for order {n} still missing, I was charged twice" for n in range(8)
+    ]
+    found = themes(texts, max_themes=4, min_size=3)
+    matcher = ThemeMatcher([t.key_phrases for t in found])
+    for index, theme in enumerate(found):
+        for member in theme.members:
+            hit = matcher.match(texts[member])
+            assert hit is not None and hit[0] == index
+
+
+def test_a_topic_in_most_of_the_texts_is_still_a_theme() -> None:
+    from heard_nlp.themes import themes
+
+    courier = "The courier left my parcel {n} in the rain and the tracking never updated."
+    refund = "I was charged twice for order {n} and the refund still hasn't arrived."
+    texts = [courier.format(n=n) for n in range(40)] + [refund.format(n=n) for n in range(4)]
+    sizes = sorted(t.size for t in themes(texts, max_themes=4, min_size=3))
+    assert sizes == [4, 40]

@@ -208,3 +208,21 @@ def test_it_gives_the_demo_a_history_of_closed_follow_ups() -> None:
     assert not FollowUp.objects.filter(organization=org, closed_at__isnull=True).exists()
     (support,) = [r for r in recovery_by_team(org) if r.team.startswith("Support")][:1]
     assert support.resolved > 0 and support.rate is not None
+
+
+def test_the_demo_has_themes_on_its_dashboard(org: Organization) -> None:
+    from heard.customers.analysis import org_analyse_due
+    from heard.customers.dashboard import customer_dashboard
+    from heard.customers.models import CustomerTheme
+    from heard.customers.themes import customer_themes_refresh
+
+    org_analyse_due(org, backend="lexicon")
+    now = datetime.datetime.combine(TODAY, datetime.time(18), tzinfo=datetime.UTC)
+    assert customer_themes_refresh(org, now=now, force=True) >= 5
+    phrases = [p for t in CustomerTheme.objects.for_org(org) for p in t.key_phrases]
+    assert any("courier" in p for p in phrases)  # the courier change of the summer
+    themed = Item.objects.for_org(org).filter(theme__isnull=False).count()
+    assert themed >= 1000
+    d = customer_dashboard(org, today=TODAY)
+    assert d.themes and all(t.recent + t.before > 0 for t in d.themes)
+    assert sum(w.feelings["frustration"] for w in d.weeks) > 0
