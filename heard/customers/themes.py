@@ -27,7 +27,7 @@ SAMPLE = 3000  # the latest messages the search reads
 MIN_MESSAGES = 30  # fewer English messages than this: no themes
 MAX_THEMES = 8
 REFRESH_AFTER = datetime.timedelta(days=1)
-UPDATE_CHUNK = 900  # ids per UPDATE (SQLite's variable limit is far above)
+ASSIGN_CHUNK = 2000  # messages read, matched and updated per transaction
 
 
 def theme_of(text: str, themes: Sequence[CustomerTheme]) -> tuple[CustomerTheme, tuple[str, ...]]:
@@ -85,9 +85,11 @@ def customer_themes_refresh(
             )
             for position, theme in enumerate(found)
         )
-        if rows:
-            _assign(recent, list(CustomerTheme.objects.for_org(org)))
-        days_mark_range(org.pk, timezone.localdate(now - WINDOW), timezone.localdate(now))
+    # Messages join their theme a chunk at a time, each chunk committed on its own, so that
+    # a large organisation's search never holds the database's write lock for long.
+    if rows:
+        _assign(recent, list(CustomerTheme.objects.for_org(org)))
+    days_mark_range(org.pk, timezone.localdate(now - WINDOW), timezone.localdate(now))
     figures_refresh(org)  # the themes' daily counts, for the dashboard
     return len(rows)
 
@@ -108,18 +110,27 @@ def _assign(items: QuerySet[Item], themes: list[CustomerTheme]) -> None:
 
     matcher = ThemeMatcher([t.key_phrases for t in themes])
     by_name = {t.name: t for t in themes}
-    chosen: dict[int, list[int]] = {t.pk: [] for t in themes}
-    rows = items.values_list("pk", "text", "language", "corrected").order_by("pk")
-    for pk, text, language, corrected in rows.iterator(chunk_size=2000):
-        if "theme" in corrected:  # a person's choice wins (a name, or "" for none)
-            theme = by_name.get(corrected["theme"])
-        elif language != "en":
-            continue
-        else:
-            hit = matcher.match(text)
-            theme = themes[hit[0]] if hit else None
-        if theme is not None:
-            chosen[theme.pk].append(pk)
-    for theme_pk, pks in chosen.items():
-        for start in range(0, len(pks), UPDATE_CHUNK):
-            Item.objects.filter(pk__in=pks[start : start + UPDATE_CHUNK]).update(theme_id=theme_pk)
+    last = 0
+    while True:
+        rows = list(
+            items.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "text", "language", "corrected")[:ASSIGN_CHUNK]
+        )
+        if not rows:
+            return
+        last = rows[-1][0]
+        chosen: dict[int, list[int]] = {}
+        for pk, text, language, corrected in rows:
+            if "theme" in corrected:  # a person's choice wins (a name, or "" for none)
+                theme = by_name.get(corrected["theme"])
+            elif language != "en":
+                continue
+            else:
+                hit = matcher.match(text)
+                theme = themes[hit[0]] if hit else None
+            if theme is not None:
+                chosen.setdefault(theme.pk, []).append(pk)
+        with transaction.atomic():
+            for theme_pk, pks in chosen.items():
+                Item.objects.filter(pk__in=pks).update(theme_id=theme_pk)
