@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -68,11 +69,11 @@ def outsider_client(world: World) -> Client:
 
 
 @pytest.fixture(autouse=True)
-def _private_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Uploads and other files go to a folder of each test's own, never to the developer's
     var/ (the housekeeping purge would otherwise clean up a real upload folder). Set without
     the setting_changed signal, which some tests run with django's modules hidden."""
     before = django_settings.DATA_DIR
-    django_settings.DATA_DIR = tmp_path_factory.mktemp("data")
-    yield
+    django_settings.DATA_DIR = folder = tmp_path_factory.mktemp("data")
+    yield folder
     django_settings.DATA_DIR = before

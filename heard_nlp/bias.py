@@ -16,6 +16,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+# The bias audit's gate: heard_nlp/tests/test_bias.py fails above this mean sentiment gap,
+# and the model cards and the app's model card show it as the limit.
+MAX_MEAN_SENTIMENT_GAP = 0.05
+
 if TYPE_CHECKING:
     from heard_nlp.analyze import BackendName
 

@@ -7,6 +7,7 @@ import datetime
 from pathlib import Path
 from typing import Any
 
+from heard_nlp.bias import MAX_MEAN_SENTIMENT_GAP
 from heard_nlp.labels import EMOTIONS
 
 INTENDED = """## Intended use
@@ -182,7 +183,8 @@ a pronoun (he / she / they), or dialect (the same complaint in Standard American
 African-American English). For each template, the gap is the largest difference between the
 readings of its variants; below, the mean and the largest gap over templates. Sentiment runs
 from -1 to 1 (a range of 2), frustration and the reply score (divided by 100) from 0 to 1.
-Templates: heard_nlp/bias.py. A test fails when the mean sentiment gap exceeds 0.05.
+Templates: heard_nlp/bias.py. A test fails when the mean sentiment gap exceeds
+{MAX_MEAN_SENTIMENT_GAP}.
 
 Before scoring, names and gendered pronouns are made neutral (heard_nlp/neutral.py): a word
 that looks like a name becomes one fixed name, he/she become they. The name and pronoun rows

@@ -29,7 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from heard.customers.importing import Record, check_record
-from heard.customers.imports import customers_upsert
+from heard.customers.imports import analyse_later, customers_upsert
 from heard.customers.models import ApiToken, IdempotencyKey, Item
 from heard.customers.rollups import days_mark
 from heard.orgs.models import Organization, Person
@@ -130,7 +130,7 @@ def customer_items(request: HttpRequest) -> JsonResponse:
                 IdempotencyKey.objects.create(
                     organization=org, key=key, request_hash=request_hash, status=status, body=body
                 )
-            transaction.on_commit(lambda: _analyse_later(org.pk))
+            transaction.on_commit(lambda: analyse_later(org.pk))
     except IntegrityError:
         # Another request with the same Idempotency-Key (or the same item) won the race:
         # answer as it did.
@@ -184,9 +184,3 @@ def _store(org: Organization, source: str, rating_scale: str, row: Any) -> tuple
         )
         days_mark(org.pk, [occurred])
     return item, True
-
-
-def _analyse_later(org_id: int) -> None:
-    from heard.customers.analysis import analyse_due_items
-
-    analyse_due_items.enqueue(org_id)

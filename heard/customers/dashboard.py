@@ -75,10 +75,9 @@ class ThemeTrend:
             return "too few to say"
         if self.before == 0:
             return "new"
-        change = self.recent_share - self.before_share
-        return (
-            "rising" if change >= MOVE_POINTS else "falling" if -change >= MOVE_POINTS else "steady"
-        )
+        if self.change >= MOVE_POINTS:
+            return "rising"
+        return "falling" if -self.change >= MOVE_POINTS else "steady"
 
     @property
     def change(self) -> int:
@@ -249,10 +248,6 @@ def theme_trends(
         )
     trends.sort(key=lambda t: (-t.recent, t.theme.position))
     return trends
-
-
-def _day(value: datetime.datetime | datetime.date) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 CHART_WIDTH, CHART_HEIGHT = 520, 120

@@ -215,13 +215,13 @@ def customer_import_run(*, import_id: int, batch_size: int = BATCH_SIZE) -> str:
         raise
     _finish(customer_import, CustomerImport.Status.DONE, "")
     Path(customer_import.path).unlink(missing_ok=True)
-    _analyse_later(customer_import.organization_id)
+    analyse_later(customer_import.organization_id)
     return "done"
 
 
-def _analyse_later(org_id: int) -> None:
-    """Queue the analysis of what was imported (and the themes, follow-ups and dashboard
-    figures after it) for the worker."""
+def analyse_later(org_id: int) -> None:
+    """Queue the analysis of new items (and the themes, follow-ups and dashboard figures
+    after it) for the worker: after an import, and for the API's items."""
     from heard.customers.analysis import analyse_due_items
 
     analyse_due_items.enqueue(org_id)

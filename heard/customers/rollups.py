@@ -44,10 +44,6 @@ def days_mark_range(org_id: int, first: datetime.date, last: datetime.date) -> N
     days_mark(org_id, (first + datetime.timedelta(days=n) for n in range(max(days, 0))))
 
 
-def days_marked(org: Organization) -> int:
-    return DirtyDay.objects.filter(organization=org).count()
-
-
 def figures_refresh(org: Organization, *, at_most: int | None = None) -> int:
     """Count the marked days again; returns how many. With `at_most`, do nothing when more
     days than that are marked (the worker will) and return -1."""
@@ -58,14 +54,23 @@ def figures_refresh(org: Organization, *, at_most: int | None = None) -> int:
         days = sorted(set(marked.values_list("day", flat=True)))
         if not days or (at_most is not None and len(days) > at_most):
             return -1 if days else 0
-        # Unmarked first, in this transaction: a change committed after this is marked
-        # again, so it is counted next time.
-        marked.filter(day__gte=days[0], day__lte=days[-1]).delete()
+        # Unmarked first, in this transaction, exactly the days counted below: a change
+        # committed after this is marked again, so it is counted next time.
+        marked.filter(_days(days)).delete()
         _count(org, days)
     return len(days)
 
 
+def _days(days: list[datetime.date]) -> Q:
+    """The rows of these days; more than PER_DAY_LIMIT days: of their whole range."""
+    if len(days) > PER_DAY_LIMIT:
+        return Q(day__gte=days[0], day__lte=days[-1])
+    return Q(day__in=days)
+
+
 def _window(days: list[datetime.date]) -> Q:
+    """The items of these days, as _days counts them."""
+
     def span(first: datetime.date, last: datetime.date) -> Q:
         start = _midnight(first)
         end = _midnight(last + datetime.timedelta(days=1))
@@ -85,9 +90,10 @@ def _midnight(day: datetime.date) -> datetime.datetime:
 
 
 def _count(org: Organization, days: list[datetime.date]) -> None:
-    window = _window(days)  # more than PER_DAY_LIMIT days: the whole range is counted
     items = (
-        Item.objects.filter(organization=org).filter(window).annotate(day=TruncDate("occurred_at"))
+        Item.objects.filter(organization=org)
+        .filter(_window(days))
+        .annotate(day=TruncDate("occurred_at"))
     )
     analysed = Q(analysed_at__isnull=False)
     rows = (
@@ -155,7 +161,7 @@ def _count(org: Organization, days: list[datetime.date]) -> None:
         .annotate(n=Count("id"), total=Sum("reply_empathy"))
         .order_by()
     ]
-    span = Q(day__in=days) if len(days) <= PER_DAY_LIMIT else Q(day__gte=days[0], day__lte=days[-1])
+    span = _days(days)
     DayFigures.objects.filter(span, organization=org).delete()
     ThemeDay.objects.filter(span, organization=org).delete()
     ReplyDay.objects.filter(span, organization=org).delete()

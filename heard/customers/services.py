@@ -19,26 +19,46 @@ def item_correct(*, item: Item, field: str, value: str, by: Person) -> LabelCorr
     """A person says the analysis got an item wrong. The correction is shown instead of the
     model's label from now on, kept when the item is analysed again, and counted.
     For `field` "theme", `value` is the id of one of the organisation's themes, or "none"."""
+    if by.organization_id != item.organization_id:
+        raise ValidationError("That item is not in your organisation.")
     if field == "theme":
-        return _item_correct_theme(item=item, value=value, by=by)
+        theme = _theme_chosen(item, value)
+        model_value = item.theme.name if item.theme else NO_THEME
+        item.theme = theme
+        # Kept by name: themes are found again daily, and a theme of the same name gets it.
+        return _correction_record(
+            item, "theme", model_value, theme.name if theme else NO_THEME,
+            kept=theme.name if theme else "", by=by, also_saved=("theme",),
+        )  # fmt: skip
     allowed = {"sentiment": SENTIMENTS, "urgency": URGENCIES}
     if field not in allowed or value not in allowed[field]:
         raise ValidationError("Choose one of the labels offered.")
-    if by.organization_id != item.organization_id:
-        raise ValidationError("That item is not in your organisation.")
-    model_value = str(getattr(item, field))
+    return _correction_record(item, field, str(getattr(item, field)), value, kept=value, by=by)
+
+
+def _correction_record(
+    item: Item,
+    field: str,
+    model_value: str,
+    corrected_value: str,
+    *,
+    kept: str,
+    by: Person,
+    also_saved: tuple[str, ...] = (),
+) -> LabelCorrection:
+    """Record the correction, keep it on the item (`kept`), and mark what depends on it."""
     with transaction.atomic():
         correction = LabelCorrection.objects.create(
             organization_id=item.organization_id,
             item=item,
             field=field,
             model_value=model_value,
-            corrected_value=value,
+            corrected_value=corrected_value,
             model_version=item.model_version,
             corrected_by=by,
         )
-        item.corrected = {**item.corrected, field: value}
-        item.save(update_fields=["corrected"])
+        item.corrected = {**item.corrected, field: kept}
+        item.save(update_fields=["corrected", *also_saved])
         days_mark(item.organization_id, [item.occurred_at])
         if item.customer_id:
             customers_refresh_risk(customer_ids={item.customer_id})
@@ -48,32 +68,15 @@ def item_correct(*, item: Item, field: str, value: str, by: Person) -> LabelCorr
 NO_THEME = "(no theme)"
 
 
-def _item_correct_theme(*, item: Item, value: str, by: Person) -> LabelCorrection:
-    if by.organization_id != item.organization_id:
-        raise ValidationError("That item is not in your organisation.")
-    theme = None
-    if value != "none":
-        theme = CustomerTheme.objects.filter(
-            organization_id=item.organization_id, pk=int(value) if value.isdigit() else 0
-        ).first()
-        if theme is None:
-            raise ValidationError("Choose one of the themes offered.")
-    with transaction.atomic():
-        correction = LabelCorrection.objects.create(
-            organization_id=item.organization_id,
-            item=item,
-            field="theme",
-            model_value=item.theme.name if item.theme else NO_THEME,
-            corrected_value=theme.name if theme else NO_THEME,
-            model_version=item.model_version,
-            corrected_by=by,
-        )
-        # Kept by name: themes are found again daily, and a theme of the same name gets it.
-        item.corrected = {**item.corrected, "theme": theme.name if theme else ""}
-        item.theme = theme
-        item.save(update_fields=["corrected", "theme"])
-        days_mark(item.organization_id, [item.occurred_at])
-    return correction
+def _theme_chosen(item: Item, value: str) -> CustomerTheme | None:
+    if value == "none":
+        return None
+    theme = CustomerTheme.objects.filter(
+        organization_id=item.organization_id, pk=int(value) if value.isdigit() else 0
+    ).first()
+    if theme is None:
+        raise ValidationError("Choose one of the themes offered.")
+    return theme
 
 
 def item_record_reply(*, item: Item, text: str, by: Person) -> Item:

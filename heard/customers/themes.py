@@ -18,27 +18,17 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
+from heard.customers.dashboard import WEEKS
 from heard.customers.models import CustomerTheme, Item
 from heard.customers.rollups import days_mark_range, figures_refresh
 from heard.orgs.models import Organization
 
-WINDOW = datetime.timedelta(weeks=26)  # the dashboard's weeks
+WINDOW = datetime.timedelta(weeks=WEEKS)  # the dashboard's weeks
 SAMPLE = 3000  # the latest messages the search reads
 MIN_MESSAGES = 30  # fewer English messages than this: no themes
 MAX_THEMES = 8
 REFRESH_AFTER = datetime.timedelta(days=1)
 ASSIGN_CHUNK = 2000  # messages read, matched and updated per transaction
-
-
-def theme_of(text: str, themes: Sequence[CustomerTheme]) -> tuple[CustomerTheme, tuple[str, ...]]:
-    """The theme a text belongs to and the key phrases that put it there; raises LookupError
-    when it belongs to none."""
-    from heard_nlp.themes import ThemeMatcher
-
-    hit = ThemeMatcher([t.key_phrases for t in themes]).match(text)
-    if hit is None:
-        raise LookupError("no theme")
-    return themes[hit[0]], hit[1]
 
 
 def themes_stale(org: Organization, *, now: datetime.datetime | None = None) -> bool:

@@ -6,9 +6,7 @@ from __future__ import annotations
 import pytest
 
 from heard_nlp.analyze import BackendName, model_status
-from heard_nlp.bias import NAMES, audit, mean_sentiment_gap
-
-MAX_MEAN_SENTIMENT_GAP = 0.05
+from heard_nlp.bias import MAX_MEAN_SENTIMENT_GAP, NAMES, audit, mean_sentiment_gap
 
 
 @pytest.mark.parametrize("backend", ["lexicon", "model"])

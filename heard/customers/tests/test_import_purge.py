@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.test import Client, TestCase
@@ -20,12 +19,6 @@ from heard.orgs.models import Organization
 
 CSV = "id,date,text\n1,2024-01-01,My parcel arrived broken.\n2,2024-01-02,Thanks!\n"
 NOTHING = {"imports_deleted": 0, "failed_imports_closed": 0, "files_removed": 0}
-
-
-@pytest.fixture(autouse=True)
-def data_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.DATA_DIR = tmp_path
-    return tmp_path
 
 
 def upload(org: Organization, data: str = CSV) -> CustomerImport:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -23,12 +22,6 @@ CSV = (
     "T-3,1709647200,Where is my refund?,bob@example.com,Bob,1,Nobody Known\n"
     'T-4,2024-03-02,"=HYPERLINK(""http://evil.example"",""click"")",eve@example.com,Eve,,\n'
 )
-
-
-@pytest.fixture(autouse=True)
-def data_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.DATA_DIR = tmp_path
-    return tmp_path
 
 
 def upload(world: World, data: str | bytes, filename: str = "tickets.csv") -> CustomerImport:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,12 +13,6 @@ from conftest import World
 from heard.customers.models import CustomerImport, Item
 
 CSV = b"id,date,message,email\nT-1,2024-03-01,Broken again,ann@example.com\nT-2,,Thanks!,\n"
-
-
-@pytest.fixture(autouse=True)
-def data_dir(settings: Any, tmp_path: Path) -> Path:
-    settings.DATA_DIR = tmp_path
-    return tmp_path
 
 
 def post_file(client: Client, data: bytes, name: str = "tickets.csv") -> Any:
